@@ -1,0 +1,1 @@
+"""The copilot: an assistant beside e-commerce customer-service agents."""

@@ -1,0 +1,34 @@
+"""Drafting a reply: the drafter protocol and what a drafter is given.
+
+A drafter turns a `DraftRequest` into a stream of text deltas. Two implementations:
+`composer.Composer` (offline, grounded, no model) and `llm.LLMDrafter` (any
+OpenAI-compatible endpoint through LangChain `ChatOpenAI`).
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from copilot.turns import Turn
+from knowledge.records import Source
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    merchant: str
+    message: str
+    history: tuple[Turn, ...] = ()
+    sources: tuple[Source, ...] = ()          # ranked, already fitted to the token budget
+    sku_in_view: str | None = None
+    escalation: Any = None                    # copilot.escalation.Assessment, when assessed
+    outfits: Any = None                       # copilot.outfits result, for styling questions
+    extra: dict = field(default_factory=dict)
+
+
+class Drafter(Protocol):
+    name: str
+
+    def draft(self, request: DraftRequest) -> AsyncIterator[str]:
+        """Yield the reply as text deltas; raise `UpstreamError` when the model fails."""
+        ...

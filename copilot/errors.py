@@ -1,0 +1,106 @@
+"""The one exception tree of the copilot.
+
+Every error the library raises on purpose is a `CopilotError`; the HTTP layer maps
+`status` to the response code and `detail()` to the body, the CLI prints `str(err)`.
+Messages say what went wrong and what to do about it.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+class CopilotError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def detail(self) -> dict:
+        return {"code": self.code, "message": str(self)}
+
+
+class ConfigError(CopilotError):
+    """Settings that cannot work; raised at start-up."""
+
+    code = "config_error"
+
+
+class NotFound(CopilotError):
+    status = 404
+    code = "not_found"
+
+
+class UnknownMerchant(NotFound):
+    code = "unknown_merchant"
+
+    def __init__(self, merchant: str, known: list[str]):
+        listing = ", ".join(sorted(known)) or "none yet"
+        super().__init__(
+            f"unknown merchant {merchant!r} (known: {listing}); create it first with "
+            f"`copilot merchants add {merchant}` or POST /v1/merchants"
+        )
+        self.merchant = merchant
+
+
+class BadRequest(CopilotError):
+    status = 400
+    code = "bad_request"
+
+
+class Conflict(CopilotError):
+    status = 409
+    code = "conflict"
+
+
+class Unauthorized(CopilotError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(CopilotError):
+    status = 403
+    code = "forbidden"
+
+
+class UpstreamError(CopilotError):
+    """A dependency (LLM endpoint, Chroma server, webhook) failed."""
+
+    status = 502
+    code = "upstream_error"
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One thing wrong with one place of an uploaded file."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f" [{self.field}]"
+        return f"{where}: {self.message}"
+
+
+class UploadRejected(CopilotError):
+    """An upload with at least one bad record; nothing of it was stored."""
+
+    status = 422
+    code = "upload_rejected"
+
+    def __init__(self, problems: list[InputProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(
+            f"upload rejected, nothing stored: {len(problems)} problem(s)\n{lines}"
+        )
+
+    def detail(self) -> dict:
+        return {
+            "code": self.code,
+            "message": f"upload rejected, nothing stored: {len(self.problems)} problem(s)",
+            "problems": [asdict(p) for p in self.problems],
+        }

@@ -1,0 +1,1 @@
+"""Eval sets, the harness that runs them through the pipeline, and benchmarks."""

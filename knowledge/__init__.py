@@ -1,0 +1,1 @@
+"""Merchant knowledge: loaders for each upload format, the Chroma index, hybrid retrieval."""
