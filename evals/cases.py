@@ -1,0 +1,79 @@
+"""Eval sets (FORMATS.md section 4): JSONL, one case per line, validated on load."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from copilot.errors import InputProblem, UploadRejected
+from copilot.turns import Turn
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CaseContext(_Model):
+    sku_id: str | None = None
+
+
+class HistoryTurn(_Model):
+    role: Literal["customer", "agent"]
+    text: str
+
+
+class Expect(_Model):
+    kind: Literal["reply", "outfit", "escalation"]
+    sources: list[str] = []
+    facts: list[str | list[str]] = []
+    must_not: list[str] = []
+    escalate: bool | None = None
+    outfits: int | None = None
+    allowed_categories: list[str] | None = None
+
+
+class EvalCase(_Model):
+    id: str = Field(min_length=1)
+    message: str = Field(min_length=1)
+    context: CaseContext = CaseContext()
+    history: list[HistoryTurn] = []
+    expect: Expect
+
+    @property
+    def sku(self) -> str | None:
+        return self.context.sku_id
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        return tuple(Turn(role=t.role, text=t.text) for t in self.history)
+
+
+def load_cases(path: Path) -> list[EvalCase]:
+    """All cases of an eval set; every bad line is reported, with its line and field."""
+    problems: list[InputProblem] = []
+    cases: list[EvalCase] = []
+    seen: dict[str, int] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            case = EvalCase.model_validate(json.loads(line))
+        except json.JSONDecodeError as err:
+            problems.append(InputProblem(str(path), n, None, f"invalid JSON: {err.msg}"))
+            continue
+        except ValidationError as err:
+            problems += [InputProblem(str(path), n, ".".join(map(str, e["loc"])), e["msg"])
+                         for e in err.errors()]
+            continue
+        if case.id in seen:
+            problems.append(InputProblem(str(path), n, "id",
+                                         f"duplicate id {case.id!r} (first on line {seen[case.id]})"))
+        seen[case.id] = n
+        cases.append(case)
+    if not cases and not problems:
+        problems.append(InputProblem(str(path), None, None, "the eval set has no cases"))
+    if problems:
+        raise UploadRejected(problems)
+    return cases

@@ -1,0 +1,153 @@
+"""The Chroma side of the knowledge store: one collection per merchant.
+
+Tenancy is physical: each merchant's entries live in their own collection
+(`m-<merchant>`), so no query can reach another merchant's records and no
+query pays for a `where` filter over a shared collection. The collection's
+metadata names the merchant, its display name, the embedder that made its
+vectors and a version counter that every write bumps (caches key on it).
+The stored entry metadata holds the whole record as JSON, so Chroma is the one
+store of merchant knowledge (list, get and re-index read it back).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from copilot.errors import BadRequest, ConfigError, UnknownMerchant, UpstreamError
+from copilot.settings import Settings
+
+COLLECTION_PREFIX = "m-"
+READ_BATCH = 5000
+MERCHANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,60}[a-z0-9]$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry_id: str
+    similarity: float
+    metadata: dict
+    document: str
+
+
+def make_client(settings: Settings) -> chromadb.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.vector_store == "server":
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                       settings=chroma_settings)
+        except Exception as err:  # noqa: BLE001 - any connection failure
+            raise UpstreamError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port}: "
+                f"{err}. Start it with `chroma run --port {settings.chroma_port}` or set "
+                "COPILOT_VECTOR_STORE=embedded") from err
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=chroma_settings)
+
+
+class VectorIndex:
+    def __init__(self, *, client: chromadb.ClientAPI, embedder_name: str, dim: int) -> None:
+        self._client = client
+        self._embedder_name = embedder_name
+        self._dim = dim
+
+    # merchants ---------------------------------------------------------------
+    def merchants(self) -> dict[str, str]:
+        """merchant id -> display name."""
+        out = {}
+        for col in self._client.list_collections():
+            if col.name.startswith(COLLECTION_PREFIX):
+                meta = col.metadata or {}
+                out[col.name[len(COLLECTION_PREFIX):]] = meta.get("name", "")
+        return out
+
+    def create_merchant(self, merchant: str, *, name: str = "") -> None:
+        if not MERCHANT_ID.match(merchant):
+            raise BadRequest(f"merchant id {merchant!r} must be 3-62 characters of a-z, 0-9, '-' "
+                             "or '_', starting and ending with a letter or digit")
+        self._client.get_or_create_collection(
+            COLLECTION_PREFIX + merchant, embedding_function=None,
+            metadata={"name": name or merchant, "embedder": self._embedder_name,
+                      "dim": self._dim, "version": 0, "hnsw:space": "cosine"})
+
+    def collection(self, merchant: str):
+        try:
+            col = self._client.get_collection(COLLECTION_PREFIX + merchant, embedding_function=None)
+        except Exception:  # noqa: BLE001 - chroma raises NotFoundError/ValueError by version
+            raise UnknownMerchant(merchant, list(self.merchants())) from None
+        made_by = (col.metadata or {}).get("embedder")
+        if made_by != self._embedder_name:
+            raise ConfigError(
+                f"merchant {merchant!r} was indexed with embedder {made_by!r} but the copilot "
+                f"runs {self._embedder_name!r}; set COPILOT_EMBEDDER={made_by} or re-ingest "
+                "the merchant's files into a fresh data dir")
+        return col
+
+    def version(self, merchant: str) -> int:
+        return int((self.collection(merchant).metadata or {}).get("version", 0))
+
+    def bump_version(self, merchant: str) -> None:
+        col = self.collection(merchant)
+        meta = dict(col.metadata or {})
+        meta.pop("hnsw:space", None)  # immutable after creation; chroma refuses to "modify" it
+        meta["version"] = int(meta.get("version", 0)) + 1
+        col.modify(metadata=meta)
+
+    # entries -------------------------------------------------------------------
+    def get(self, merchant: str, ids: Sequence[str], *, embeddings: bool = False) -> dict[str, dict]:
+        """entry id -> {"metadata", "document"[, "embedding"]} for the ids that exist."""
+        if not ids:
+            return {}
+        include = ["metadatas", "documents"] + (["embeddings"] if embeddings else [])
+        col = self.collection(merchant)
+        out = {}
+        for start in range(0, len(ids), READ_BATCH):
+            got = col.get(ids=list(ids[start:start + READ_BATCH]), include=include)
+            for i, entry in enumerate(got["ids"]):
+                row = {"metadata": got["metadatas"][i], "document": got["documents"][i]}
+                if embeddings:
+                    row["embedding"] = got["embeddings"][i]
+                out[entry] = row
+        return out
+
+    def where(self, merchant: str, where: dict) -> dict[str, dict]:
+        got = self.collection(merchant).get(where=where, include=["metadatas", "documents"])
+        return {e: {"metadata": m, "document": d}
+                for e, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
+
+    def all_metadata(self, merchant: str) -> tuple[list[str], list[dict]]:
+        col = self.collection(merchant)
+        ids: list[str] = []
+        metas: list[dict] = []
+        for offset in range(0, col.count(), READ_BATCH):
+            got = col.get(include=["metadatas"], limit=READ_BATCH, offset=offset)
+            ids += got["ids"]
+            metas += got["metadatas"]
+        return ids, metas
+
+    def upsert(self, merchant: str, *, ids: list[str], embeddings: np.ndarray,
+               metadatas: list[dict], documents: list[str]) -> None:
+        col = self.collection(merchant)
+        step = self._client.get_max_batch_size()
+        for i in range(0, len(ids), step):
+            col.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
+                       metadatas=metadatas[i:i + step], documents=documents[i:i + step])
+
+    def delete(self, merchant: str, ids: Sequence[str]) -> None:
+        if ids:
+            self.collection(merchant).delete(ids=list(ids))
+
+    def query(self, merchant: str, vector: np.ndarray, *, k: int) -> list[Hit]:
+        col = self.collection(merchant)
+        n = min(k, col.count())
+        if n == 0:
+            return []
+        got = col.query(query_embeddings=[vector], n_results=n,
+                        include=["metadatas", "documents", "distances"])
+        return [Hit(entry_id=e, similarity=1.0 - float(d), metadata=m, document=doc)
+                for e, d, m, doc in zip(got["ids"][0], got["distances"][0],
+                                        got["metadatas"][0], got["documents"][0])]
