@@ -1,0 +1,123 @@
+"""Rows of a tabular upload (JSONL or CSV), each with the line it came from.
+
+Readers only split a file into field dictionaries and report what makes a line
+unreadable; turning fields into records is the loaders' job.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from copilot.errors import InputProblem
+from knowledge.textfiles import TextFile
+
+ATTR_PREFIXES = ("attr:", "attr：")  # the full-width colon is what a Chinese IME types
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record's raw fields and the 1-based line it starts on."""
+
+    line: int
+    fields: dict[str, Any]
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, name: str | None) -> int:
+        """The line of one field (front matter keys have their own), else the record's."""
+        return self.field_lines.get(name or "", self.line)
+
+
+def jsonl_rows(tf: TextFile) -> tuple[list[Row], list[InputProblem]]:
+    """One JSON object per line; blank lines are skipped; numbers keep their exact value."""
+    rows: list[Row] = []
+    problems: list[InputProblem] = []
+    for number, line in tf.lines():
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line, parse_float=Decimal, parse_constant=_no_constant)
+        except ValueError as error:
+            detail = f"{error.msg} at column {error.colno}" if isinstance(
+                error, json.JSONDecodeError) else str(error)
+            problems.append(InputProblem(tf.name, number, None, f"invalid JSON: {detail}; "
+                                         "each line must be one complete JSON object"))
+            continue
+        if not isinstance(value, dict):
+            problems.append(InputProblem(tf.name, number, None, "each line must be a JSON "
+                                         f"object {{...}}, not a {type(value).__name__}"))
+            continue
+        rows.append(Row(number, value))
+    return rows, problems
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number a price or stock can hold")
+
+
+def csv_rows(tf: TextFile, *, required: tuple[str, ...]) -> tuple[list[Row], list[InputProblem]]:
+    """Rows of a CSV file with a header; empty cells are left out of a row's fields.
+
+    Column names are trimmed and lower-cased, except the NAME of `attr:NAME`
+    columns, which is kept as written (and `attr：` is read as `attr:`).
+    """
+    reader = csv.reader(io.StringIO(tf.text, newline=""))
+    header: list[str] = []
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            header = [column_name(c) for c in cells]
+            break
+    header_line = reader.line_num
+    problems = _header_problems(tf.name, header_line, header, required)
+    if problems:
+        return [], problems
+    rows: list[Row] = []
+    previous = reader.line_num
+    try:
+        for cells in reader:
+            line, previous = previous + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if any(c.strip() for c in cells[len(header):]):
+                problems.append(InputProblem(
+                    tf.name, line, None, f"row has {len(cells)} cells but the header has "
+                    f"{len(header)} columns; put cells holding commas in double quotes"))
+                continue
+            fields = {name: cell.strip() for name, cell in zip(header, cells)
+                      if name and cell.strip()}
+            rows.append(Row(line, fields))
+    except csv.Error as error:
+        problems.append(InputProblem(tf.name, previous + 1, None, f"unreadable CSV: {error}"))
+    return rows, problems
+
+
+def column_name(cell: str) -> str:
+    name = cell.strip()
+    for prefix in ATTR_PREFIXES:
+        if name.lower().startswith(prefix):
+            return ATTR_PREFIXES[0] + name[len(prefix):].strip()
+    return name.lower()
+
+
+def _header_problems(name: str, line: int, header: list[str],
+                     required: tuple[str, ...]) -> list[InputProblem]:
+    if not header:
+        return [InputProblem(name, None, None, "file has no header row and no records")]
+    problems = [
+        InputProblem(name, line, column, f"header lacks the required column {column!r}; "
+                     f"the header must name {', '.join(required)}")
+        for column in required if column not in header
+    ]
+    seen: set[str] = set()
+    for column in header:
+        if column and column in seen:
+            problems.append(InputProblem(name, line, column,
+                                         f"column {column!r} appears twice in the header"))
+        seen.add(column)
+        if column == ATTR_PREFIXES[0]:
+            problems.append(InputProblem(name, line, column, "an attribute column needs a "
+                                         "name after 'attr:', e.g. attr:材质"))
+    return problems
