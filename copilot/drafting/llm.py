@@ -1,0 +1,170 @@
+"""A drafter backed by any OpenAI-compatible chat endpoint, through LangChain `ChatOpenAI`.
+
+The reply prompt (or, for conversations that must go to a senior agent, the
+escalation prompt) is rendered with the numbered sources, the recent history and
+the message, then streamed. Every failure of the endpoint is an `UpstreamError`
+that says what happened: a timeout, a refused connection, an HTTP status, a rate
+limit, or a stream that stopped before the model finished.
+
+`request.escalation` is read by duck typing: an object whose `escalate` is true
+or whose `level` is at least `CRITICAL_LEVEL` selects the escalation prompt; its
+`level` and `reasons` (strings) are passed to the prompt as a note on the
+shopper's mood.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+
+import httpx
+import openai
+from langchain_openai import ChatOpenAI
+
+from copilot import tokens
+from copilot.drafting import DraftRequest
+from copilot.errors import ConfigError, NotFound, UpstreamError
+from copilot.prompts import PromptLibrary, PromptTemplate
+from copilot.turns import Turn
+from knowledge.records import Source
+
+REPLY_TASK = "reply"
+ESCALATION_TASK = "escalation_reply"
+CRITICAL_LEVEL = 3
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 0
+DEFAULT_HISTORY_TOKENS = 500
+
+SPEAKERS = {"customer": "顾客", "agent": "客服"}
+NO_FACTS = "（没有找到相关事实）"
+NO_HISTORY = "（无）"
+CALM = "无"
+
+
+class LLMDrafter:
+    """Drafts replies with a chat model; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        model: str,
+        prompts: PromptLibrary,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        versions: Mapping[str, int] | None = None,
+        history_tokens: int = DEFAULT_HISTORY_TOKENS,
+    ):
+        """`versions` pins a prompt version per task (e.g. `{"reply": 1}`); the rest use the latest."""
+        self.name = f"llm:{model}"
+        self.base_url = base_url
+        self.timeout = timeout
+        self.history_tokens = history_tokens
+        pinned = versions or {}
+        try:
+            self._prompts = {task: prompts.get(task, pinned.get(task)) for task in (REPLY_TASK, ESCALATION_TASK)}
+        except NotFound as err:
+            raise ConfigError(f"the LLM drafter cannot start: {err}") from err
+        self._llm = ChatOpenAI(
+            base_url=base_url,
+            api_key=api_key,
+            model=model,
+            timeout=timeout,
+            max_retries=max_retries,
+            stream_chunk_timeout=timeout,
+            streaming=True,
+        )
+
+    def prompt_for(self, request: DraftRequest) -> PromptTemplate:
+        """The prompt that drafts `request`; its `id` (e.g. "reply@1") is what to record."""
+        return self._prompts[ESCALATION_TASK if _is_critical(request.escalation) else REPLY_TASK]
+
+    def messages_for(self, request: DraftRequest) -> list[tuple[str, str]]:
+        """The chat messages sent to the model for `request`."""
+        return self.prompt_for(request).render(
+            store_name=request.extra.get("store_name", request.merchant),
+            facts=format_facts(request.sources),
+            history=format_history(request.history, self.history_tokens),
+            message=request.message,
+            escalation_note=format_escalation(request.escalation),
+        )
+
+    async def draft(self, request: DraftRequest) -> AsyncIterator[str]:
+        prompt = self.prompt_for(request)
+        params = prompt.params.model_dump(exclude_none=True)
+        started = finished = False
+        try:
+            async for chunk in self._llm.astream(self.messages_for(request), **params):
+                started = True
+                finished = finished or bool(chunk.response_metadata.get("finish_reason"))
+                if chunk.text:
+                    yield chunk.text
+        except Exception as err:
+            upstream = self._translate(err, started=started)
+            if upstream is None:
+                raise
+            raise upstream from err
+        if not finished:
+            raise UpstreamError(f"LLM stream cut off at {self.base_url}: it ended before the model finished")
+
+    def _translate(self, err: Exception, *, started: bool) -> UpstreamError | None:
+        """The endpoint's failure as an `UpstreamError`; None for errors that are not the endpoint's.
+
+        `started`: whether the stream had begun, which makes a lost connection a cut-off stream.
+        """
+        where = self.base_url
+        if isinstance(err, (openai.APITimeoutError, httpx.TimeoutException, TimeoutError)):
+            return UpstreamError(f"LLM timed out after {self.timeout:g}s at {where}")
+        if isinstance(err, openai.RateLimitError):
+            retry = err.response.headers.get("retry-after")
+            hint = f", retry after {retry}s" if retry else ""
+            return UpstreamError(f"LLM rate-limited (429) at {where}{hint}: {_said(err)}")
+        if isinstance(err, openai.APIStatusError):
+            return UpstreamError(f"LLM returned HTTP {err.status_code} at {where}: {_said(err)}")
+        if isinstance(err, (openai.APIConnectionError, httpx.HTTPError)):
+            cause = _root(err)
+            if started:
+                return UpstreamError(f"LLM stream cut off at {where}: the connection broke mid-reply ({cause})")
+            return UpstreamError(f"cannot reach the LLM at {where}: {cause}")
+        if isinstance(err, openai.APIError):
+            return UpstreamError(f"LLM failed at {where}: {err.message}")
+        return None
+
+
+def _said(err: openai.APIStatusError) -> str:
+    """What the endpoint said, from its error body when it sent one."""
+    body = err.body
+    return str(body["message"]) if isinstance(body, dict) and body.get("message") else err.message
+
+
+def _root(err: BaseException) -> BaseException:
+    """The innermost cause (e.g. httpx's "connection refused" under the SDK's "Connection error.")."""
+    while err.__cause__ is not None:
+        err = err.__cause__
+    return err
+
+
+def format_facts(sources: Sequence[Source]) -> str:
+    """The sources as numbered facts, `[1] title` then the passage, in rank order."""
+    if not sources:
+        return NO_FACTS
+    return "\n\n".join(f"[{n}] {s.title}\n{s.text}" for n, s in enumerate(sources, start=1))
+
+
+def format_history(history: Sequence[Turn], budget: int) -> str:
+    """The most recent turns that fit in `budget` tokens, oldest first."""
+    lines = [f"{SPEAKERS[turn.role]}：{turn.text}" for turn in reversed(history)]
+    kept = lines[: tokens.fit(lines, budget)]
+    return "\n".join(reversed(kept)) or NO_HISTORY
+
+
+def format_escalation(assessment: object) -> str:
+    level = getattr(assessment, "level", 0) or 0
+    if not level and not getattr(assessment, "escalate", False):
+        return CALM
+    reasons = "；".join(getattr(assessment, "reasons", ()) or ())
+    note = f"情绪等级 {level}/{CRITICAL_LEVEL}"
+    return f"{note}（{reasons}）" if reasons else note
+
+
+def _is_critical(assessment: object) -> bool:
+    return bool(getattr(assessment, "escalate", False)) or (getattr(assessment, "level", 0) or 0) >= CRITICAL_LEVEL
