@@ -3,6 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from copilot.assist import AssistService
+from copilot.channels import LocalChannel, WebhookChannel
+from copilot.delivery import OutboxSender
+from copilot.drafting import Drafter
+from copilot.drafting.composer import Composer
+from copilot.fanout import Broadcaster
+from copilot.ledger import Ledger
+from copilot.ledger.sqlite import SqliteLedger
+from copilot.pipeline import Pipeline
+from copilot.prompts import PromptLibrary
 from copilot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.embedders import Embedder, make_embedder
@@ -16,13 +26,51 @@ class Components:
     embedder: Embedder
     kb: KnowledgeBase
     retriever: Retriever
+    ledger: Ledger
+    prompts: PromptLibrary
+    drafter: Drafter
+    pipeline: Pipeline
+    broadcaster: Broadcaster
+    assist: AssistService
+    sender: OutboxSender
+
+    def describe(self) -> dict:
+        """What made a run's results (recorded in eval results)."""
+        return {"embedder": self.embedder.name, "drafter": self.drafter.name,
+                "llm": self.settings.llm_model if self.settings.drafter == "llm" else None,
+                "prompts": {t: f"{t}@{max(self.prompts.versions(t))}" for t in self.prompts.tasks()}}
 
     def close(self) -> None:
-        """Release what the parts hold open."""
+        self.ledger.close()
+
+
+def make_drafter(settings: Settings, prompts: PromptLibrary, composer: Composer) -> Drafter:
+    if settings.drafter == "composer":
+        return composer
+    from copilot.drafting.llm import LLMDrafter
+
+    return LLMDrafter(base_url=settings.llm_base_url, api_key=settings.llm_api_key,
+                      model=settings.llm_model, timeout=settings.llm_timeout, prompts=prompts)
 
 
 def build(settings: Settings) -> Components:
     embedder = make_embedder(settings.embedder)
     index = VectorIndex(client=make_client(settings), embedder_name=embedder.name, dim=embedder.dim)
     kb = KnowledgeBase(index=index, embedder=embedder)
-    return Components(settings=settings, embedder=embedder, kb=kb, retriever=Retriever(kb=kb))
+    retriever = Retriever(kb=kb)
+    ledger = SqliteLedger(path=settings.data_dir / "ledger.sqlite3")
+    prompts = PromptLibrary.load()
+    composer = Composer()
+    drafter = make_drafter(settings, prompts, composer)
+    pipeline = Pipeline(retriever=retriever, drafter=drafter, composer=composer,
+                        context_tokens=settings.context_tokens, history_tokens=settings.history_tokens)
+    channels = {"local": LocalChannel(ledger)}
+    if settings.webhook_url:
+        channels["webhook"] = WebhookChannel(url=settings.webhook_url, secret=settings.webhook_secret)
+    sender = OutboxSender(ledger=ledger, channels=channels)
+    broadcaster = Broadcaster()
+    assist = AssistService(ledger=ledger, pipeline=pipeline, broadcaster=broadcaster,
+                           on_approved=sender.wake)
+    return Components(settings=settings, embedder=embedder, kb=kb, retriever=retriever,
+                      ledger=ledger, prompts=prompts, drafter=drafter, pipeline=pipeline,
+                      broadcaster=broadcaster, assist=assist, sender=sender)

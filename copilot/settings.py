@@ -27,5 +27,13 @@ class Settings(BaseSettings):
     chroma_port: int = 8001
     host: str = Field("127.0.0.1", description="API bind address")
     port: int = 8000
+    drafter: Literal["composer", "llm"] = Field(
+        "composer", description="'composer' (offline, grounded, no model) or 'llm' (OpenAI-compatible)")
+    llm_base_url: str = Field("http://127.0.0.1:11434/v1", description="OpenAI-compatible endpoint")
+    llm_api_key: str = "not-needed"
+    llm_model: str = "qwen-plus"
+    llm_timeout: float = Field(20.0, description="seconds before the composer's draft is used instead")
+    webhook_url: str | None = Field(None, description="where the webhook channel POSTs approved replies")
+    webhook_secret: str = Field("change-me", description="HMAC-SHA256 key of the webhook signature")
     context_tokens: int = Field(1500, description="token budget for retrieved context")
     history_tokens: int = Field(500, description="token budget for conversation history")

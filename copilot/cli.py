@@ -1,0 +1,156 @@
+"""The `copilot` command: everything the server does, from the shell."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from copilot.components import build
+from copilot.errors import CopilotError
+from copilot.settings import Settings
+from knowledge import loaders
+
+app = typer.Typer(help="E-commerce customer-service copilot.", no_args_is_help=True)
+merchants_app = typer.Typer(help="Create and list merchants.", no_args_is_help=True)
+app.add_typer(merchants_app, name="merchants")
+console = Console()
+err_console = Console(stderr=True)
+
+MerchantOpt = Annotated[str, typer.Option("--merchant", "-m", help="merchant id")]
+
+
+def _fail(err: CopilotError) -> None:
+    err_console.print(f"[red]error:[/red] {err}")
+    raise typer.Exit(2)
+
+
+@merchants_app.command("add")
+def merchants_add(merchant: str, name: Annotated[str, typer.Option(help="display name")] = "") -> None:
+    """Create a merchant (its own Chroma collection)."""
+    try:
+        build(Settings()).kb.create_merchant(merchant, name=name)
+    except CopilotError as err:
+        _fail(err)
+    console.print(f"merchant {merchant} ready")
+
+
+@merchants_app.command("list")
+def merchants_list() -> None:
+    for merchant, name in sorted(build(Settings()).kb.merchants().items()):
+        console.print(f"{merchant}\t{name}")
+
+
+def ingest_paths(kb, merchant: str, paths: list[Path]) -> list[dict]:
+    """Ingest files and merchant folders (catalog, policies/, faqs), one upload per kind."""
+    by_kind: dict[str, list[tuple[str, bytes]]] = {}
+    for kind, path in loaders.files_in(paths):
+        by_kind.setdefault(kind, []).append((str(path), path.read_bytes()))
+    reports = []
+    with Progress(console=err_console, transient=True) as bar:
+        for kind, files in by_kind.items():
+            task = bar.add_task(f"embedding {kind}", total=None)
+            reports.append(kb.ingest(merchant, kind, files,
+                                     progress=lambda n, t=task: bar.advance(t, n)).to_dict())
+    return reports
+
+
+@app.command()
+def ingest(merchant: MerchantOpt, paths: list[Path],
+           create: Annotated[bool, typer.Option(help="create the merchant if it is new")] = False) -> None:
+    """Upload catalog / policy / FAQ files or a merchant folder; all-or-nothing per kind."""
+    kb = build(Settings()).kb
+    try:
+        if create and merchant not in kb.merchants():
+            kb.create_merchant(merchant)
+        for report in ingest_paths(kb, merchant, paths):
+            console.print(report)
+    except CopilotError as err:
+        _fail(err)
+
+
+@app.command()
+def search(merchant: MerchantOpt, message: str,
+           sku: Annotated[Optional[str], typer.Option(help="the SKU the shopper is viewing")] = None,
+           k: int = 8) -> None:
+    """Show what retrieval returns for a shopper message."""
+    try:
+        sources = build(Settings()).retriever.search(merchant, message, sku=sku, k=k)
+    except CopilotError as err:
+        _fail(err)
+    table = Table("rank", "id", "kind", "score", "title")
+    for rank, s in enumerate(sources, start=1):
+        table.add_row(str(rank), s.id, s.kind, f"{s.score:.4f}", s.title)
+    console.print(table)
+
+
+@app.command("eval")
+def eval_(eval_set: Path, merchant: MerchantOpt,
+          knowledge: Annotated[Optional[Path], typer.Option(
+              help="a merchant folder to load into a fresh, temporary data dir first")] = None,
+          json_out: Annotated[Path, typer.Option("--json", help="where to write results")] = Path(
+              "eval-results/results.json")) -> None:
+    """Run an eval set through the assist pipeline; write the results JSON."""
+    import tempfile
+
+    from evals.cases import load_cases
+    from evals.harness import run_eval, write_results
+
+    try:
+        cases = load_cases(eval_set)
+        with tempfile.TemporaryDirectory(prefix="copilot-eval-") as tmp:
+            settings = Settings(data_dir=Path(tmp)) if knowledge else Settings()
+            parts = build(settings)
+            if knowledge:
+                parts.kb.create_merchant(merchant)
+                ingest_paths(parts.kb, merchant, [knowledge])
+            with Progress(console=err_console, transient=True) as bar:
+                task = bar.add_task("eval", total=len(cases))
+                results = asyncio.run(run_eval(
+                    pipeline=parts.pipeline, kb=parts.kb, merchant=merchant, cases=cases,
+                    eval_set=str(eval_set), config=parts.describe(),
+                    progress=lambda n: bar.advance(task, n)))
+    except CopilotError as err:
+        _fail(err)
+    write_results(json_out, results)
+    console.print_json(json.dumps(results["summary"], ensure_ascii=False))
+    console.print(f"results written to {json_out}")
+
+
+@app.command()
+def serve(host: Annotated[Optional[str], typer.Option()] = None,
+          port: Annotated[Optional[int], typer.Option()] = None) -> None:
+    """Start the HTTP server (agent screen, API, OpenAPI docs at /docs)."""
+    import uvicorn
+
+    settings = Settings()
+    uvicorn.run("server:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port, log_level="info")
+
+
+keys_app = typer.Typer(help="API keys for agents, merchants, trainers and admins.",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("add")
+def keys_add(role: Annotated[str, typer.Option(help="agent | merchant | trainer | admin")],
+             merchant: Annotated[Optional[str], typer.Option(help="the merchant it acts for")] = None,
+             label: Annotated[str, typer.Option(help="who holds it")] = "") -> None:
+    """Make a key; it is printed once and stored only as a hash."""
+    from copilot.auth import new_key
+    from copilot.ledger.sqlite import SqliteLedger
+
+    settings = Settings()
+    ledger = SqliteLedger(path=settings.data_dir / "ledger.sqlite3")
+    try:
+        console.print(new_key(ledger, role=role, merchant=merchant, label=label or role))
+    except CopilotError as err:
+        _fail(err)
+    finally:
+        ledger.close()

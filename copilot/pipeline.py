@@ -1,0 +1,151 @@
+"""The assist pipeline: one shopper message in, an async stream of typed events out.
+
+    escalation -> sources -> (outfits) -> draft.delta ... -> draft.done
+
+Retrieval and drafting stand on the merchant's knowledge only. When the configured
+drafter (an LLM) fails, an `error` event says why and the offline composer drafts
+instead, so the agent always gets a draft. HTTP routes and the eval harness both
+consume this same generator.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+from copilot import escalation, styling, tokens
+from copilot.drafting import DraftRequest, Drafter
+from copilot.drafting.composer import Composer
+from copilot.drafting.grounding import check as grounding_check
+from copilot.errors import UpstreamError
+from copilot.events import Event
+from copilot.outfits import build_outfits
+from copilot.turns import Turn
+from copilot.wardrobe import Wardrobe
+from knowledge.records import Source
+from knowledge.retrieval import Retriever
+
+CITATION = re.compile(r"\[(\d{1,2})\]")
+
+
+@dataclass(frozen=True)
+class AssistRequest:
+    merchant: str
+    message: str
+    sku: str | None = None
+    history: tuple[Turn, ...] = ()
+    conversation_id: str | None = None
+    thresholds: escalation.Thresholds = escalation.DEFAULT_THRESHOLDS
+
+
+@dataclass
+class Wardrobes:
+    """One `Wardrobe` per merchant, rebuilt when the merchant's knowledge version changes."""
+
+    retriever: Retriever
+    _cache: dict[str, tuple[int, Wardrobe]] = field(default_factory=dict)
+
+    def of(self, merchant: str) -> Wardrobe:
+        version = self.retriever.kb.index.version(merchant)
+        cached = self._cache.get(merchant)
+        if cached is None or cached[0] != version:
+            cached = (version, Wardrobe.from_products(self.retriever.kb.products(merchant)))
+            self._cache[merchant] = cached
+        return cached[1]
+
+
+class Pipeline:
+    def __init__(self, *, retriever: Retriever, drafter: Drafter, composer: Composer,
+                 context_tokens: int, history_tokens: int,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
+        self.retriever = retriever
+        self.drafter = drafter
+        self.composer = composer
+        self.context_tokens = context_tokens
+        self.history_tokens = history_tokens
+        self.wardrobes = Wardrobes(retriever=retriever)
+        self._clock = clock
+
+    async def run(self, req: AssistRequest) -> AsyncIterator[Event]:
+        start = self._clock()
+        timings: dict[str, float] = {}
+
+        def mark(name: str) -> None:
+            timings[name] = round((self._clock() - start) * 1000, 2)
+
+        assessment = escalation.assess(req.message, req.history, thresholds=req.thresholds)
+        mark("escalation_ms")
+        yield Event("escalation", assessment.to_dict())
+
+        found = await asyncio.to_thread(self.retriever.search, req.merchant, req.message,
+                                        sku=req.sku, history=req.history)
+        sources = tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
+        history = _fit_history(req.history, self.history_tokens)
+        mark("retrieval_ms")
+        yield Event("sources", {"sources": [_source_view(s) for s in sources]})
+
+        outfits = None
+        if styling.is_styling_question(req.message, req.history):
+            outfits = await asyncio.to_thread(self._outfits, req)
+            mark("outfits_ms")
+            yield Event("outfits", outfits.to_dict())
+
+        request = DraftRequest(merchant=req.merchant, message=req.message, history=history,
+                               sources=sources, sku_in_view=req.sku, escalation=assessment,
+                               outfits=outfits)
+        drafter, text = self.drafter, []
+        try:
+            async for delta in self.drafter.draft(request):
+                text.append(delta)
+                yield Event("draft.delta", {"text": delta})
+        except UpstreamError as err:
+            yield Event("error", {"code": err.code, "message": str(err), "fallback": self.composer.name,
+                                  "discarded": "".join(text)})
+            drafter, text = self.composer, []
+            async for delta in self.composer.draft(request):
+                text.append(delta)
+                yield Event("draft.delta", {"text": delta, "restart": not text[:-1]})
+        draft = "".join(text)
+        citations = self._citations(drafter, request, draft)
+        cited = [s for s in sources if s.id in citations] or list(sources)
+        report = grounding_check(draft, cited)
+        mark("draft_done_ms")
+        yield Event("draft.done", {
+            "text": draft, "citations": citations, "ungrounded": report.ungrounded,
+            "grounded": report.ok, "drafter": drafter.name,
+            "prompt": _prompt_ref(drafter, request), "escalation": assessment.to_dict(),
+            "timings": timings,
+        })
+
+    def _outfits(self, req: AssistRequest):
+        wardrobe = self.wardrobes.of(req.merchant)
+        anchor = styling.find_anchor(req.message, req.history, sku_in_view=req.sku, catalog=wardrobe)
+        return build_outfits(anchor, wardrobe, styling.parse_request(req.message, req.history))
+
+    def _citations(self, drafter: Drafter, request: DraftRequest, draft: str) -> list[str]:
+        if drafter is self.composer:
+            return self.composer.compose(request).citations
+        numbered = {str(i): s.id for i, s in enumerate(request.sources, start=1)}
+        cited = [numbered[n] for n in dict.fromkeys(CITATION.findall(draft)) if n in numbered]
+        return cited or [s.id for s in request.sources]
+
+
+def _prompt_ref(drafter: Drafter, request: DraftRequest) -> dict | None:
+    prompt_for = getattr(drafter, "prompt_for", None)
+    if prompt_for is None:
+        return None
+    template = prompt_for(request)
+    return {"id": template.id, "version": template.version}
+
+
+def _fit_history(history: tuple[Turn, ...], budget: int) -> tuple[Turn, ...]:
+    """The most recent turns that fit the history budget, oldest first."""
+    newest_first = list(reversed(history))
+    keep = tokens.fit([t.text for t in newest_first], budget)
+    return tuple(reversed(newest_first[:keep]))
+
+
+def _source_view(s: Source) -> dict:
+    return {"id": s.id, "kind": s.kind, "title": s.title, "score": s.score, "text": s.text}

@@ -1,0 +1,1 @@
+"""HTTP routes: each module holds one resource; routes only translate HTTP to library calls."""

@@ -1,0 +1,82 @@
+"""Merchants and their knowledge: upload (multipart), list, get, delete, search."""
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, File, UploadFile
+from pydantic import BaseModel, Field
+
+from copilot.deps import KB, Caller, Parts
+from copilot.auth import require
+from knowledge.records import Kind
+
+router = APIRouter(prefix="/v1/merchants", tags=["knowledge"])
+
+KindPath = Literal["catalog", "policies", "faqs"]
+KIND_OF: dict[str, Kind] = {"catalog": "sku", "policies": "policy", "faqs": "faq"}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class NewMerchant(BaseModel):
+    id: str = Field(description="3-62 characters of a-z, 0-9, '-' or '_'")
+    name: str = ""
+
+
+class SearchRequest(BaseModel):
+    message: str = Field(min_length=1, max_length=2000)
+    sku: str | None = None
+    k: int = Field(8, ge=1, le=50)
+
+
+@router.post("", status_code=201)
+def create_merchant(body: NewMerchant, kb: KB, caller: Caller) -> dict:
+    require(caller, roles={"admin"})
+    kb.create_merchant(body.id, name=body.name)
+    return {"id": body.id, "name": body.name or body.id}
+
+
+@router.get("")
+def list_merchants(kb: KB, caller: Caller) -> list[dict]:
+    merchants = kb.merchants()
+    visible = merchants if caller.role == "admin" else {
+        m: n for m, n in merchants.items() if m == caller.merchant}
+    return [{"id": m, "name": n} for m, n in sorted(visible.items())]
+
+
+@router.post("/{merchant}/{kind}")
+def upload(merchant: str, kind: KindPath, kb: KB, caller: Caller,
+           files: list[UploadFile] = File(description="one or more files of this kind")) -> dict:
+    """All-or-nothing: any bad record rejects the whole upload (422 lists every problem)."""
+    require(caller, roles={"merchant", "trainer"}, merchant=merchant)
+    kb.require_merchant(merchant)
+    payload = [(f.filename or "upload", f.file.read(MAX_UPLOAD_BYTES + 1)) for f in files]
+    return kb.ingest(merchant, KIND_OF[kind], payload).to_dict()
+
+
+@router.get("/{merchant}/{kind}")
+def list_records(merchant: str, kind: KindPath, kb: KB, caller: Caller,
+                 offset: int = 0, limit: int = 100) -> dict:
+    require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
+    records = kb.records(merchant, KIND_OF[kind])
+    return {"total": len(records),
+            "items": [r.model_dump(mode="json") for r in records[offset:offset + limit]]}
+
+
+@router.get("/{merchant}/{kind}/{record_id}")
+def get_record(merchant: str, kind: KindPath, record_id: str, kb: KB, caller: Caller) -> dict:
+    require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
+    return kb.get(merchant, KIND_OF[kind], record_id).model_dump(mode="json")
+
+
+@router.delete("/{merchant}/{kind}/{record_id}")
+def delete_record(merchant: str, kind: KindPath, record_id: str, kb: KB, caller: Caller) -> dict:
+    require(caller, roles={"merchant"}, merchant=merchant)
+    return {"deleted": kb.delete(merchant, KIND_OF[kind], [record_id])}
+
+
+@router.post("/{merchant}/search")
+def search(merchant: str, body: SearchRequest, parts: Parts, caller: Caller) -> dict:
+    """What retrieval returns for a message (for AI trainers debugging answers)."""
+    require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
+    sources = parts.retriever.search(merchant, body.message, sku=body.sku, k=body.k)
+    return {"sources": [s.model_dump(mode="json") for s in sources]}
