@@ -11,7 +11,7 @@ from langchain_openai import ChatOpenAI
 from copilot.drafting import DraftRequest, Drafter
 from copilot.drafting.llm import LLMDrafter
 from copilot.errors import ConfigError, UpstreamError
-from copilot.prompts import PromptLibrary
+from copilot.prompts import PROMPTS_DIR, PromptLibrary
 from copilot.turns import Turn
 from knowledge.records import Source
 from tests.fake_llm import Behaviour, fake_llm  # noqa: F401
@@ -82,14 +82,10 @@ async def test_the_prompt_sent_holds_the_numbered_facts_history_and_message(fake
     assert d.prompt_for(REQUEST).id == "reply@1"
 
 
-async def test_history_is_cut_to_the_most_recent_turns_in_budget(fake_llm):
-    old = tuple(Turn("customer", f"很早以前的第{i}句话，内容比较长比较长比较长") for i in range(50))
-    request = DraftRequest(merchant="fashion", message="在吗", history=(*old, Turn("agent", "亲，最新一句")))
-    await collect(drafter(fake_llm.base_url, history_tokens=60), request)
+async def test_no_facts_and_no_history_are_said_plainly(fake_llm):
+    await collect(drafter(fake_llm.base_url), DraftRequest(merchant="fashion", message="在吗"))
     prompt = "\n".join(m["content"] for m in fake_llm.requests[0]["messages"])
-    assert "客服：亲，最新一句" in prompt
-    assert "第49句" in prompt and "第0句" not in prompt
-    assert "（没有找到相关事实）" in prompt
+    assert "（没有找到相关事实）" in prompt and "（无）" in prompt and "fashion" in prompt
 
 
 async def test_a_critical_escalation_uses_the_escalation_prompt(fake_llm):
@@ -108,6 +104,22 @@ async def test_a_critical_escalation_uses_the_escalation_prompt(fake_llm):
 async def test_pinned_prompt_versions_must_exist():
     with pytest.raises(ConfigError, match="known versions: 1"):
         drafter("http://127.0.0.1:9/v1", versions={"reply": 7})
+
+
+async def test_a_prompt_with_a_variable_the_drafter_cannot_fill_fails_at_start(tmp_path):
+    for path in PROMPTS_DIR.glob("*.md"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    reply = (tmp_path / "reply@1.md").read_text(encoding="utf-8")
+    (tmp_path / "reply@2.md").write_text(
+        reply.replace("reply@1", "reply@2").replace("version: 1", "version: 2")
+        .replace("escalation_note]", "escalation_note, order_id]").replace("{message}", "{message}{order_id}"),
+        encoding="utf-8",
+    )
+    prompts = PromptLibrary.load(tmp_path)
+    with pytest.raises(ConfigError, match="order_id of prompt reply@2"):
+        LLMDrafter(base_url="http://127.0.0.1:9/v1", api_key="k", model="m", prompts=prompts)
+    pinned = LLMDrafter(base_url="http://127.0.0.1:9/v1", api_key="k", model="m", prompts=prompts, versions={"reply": 1})
+    assert pinned.prompt_for(REQUEST).id == "reply@1"
 
 
 async def test_a_slow_server_still_streams_within_the_timeout(fake_llm):

@@ -1,8 +1,8 @@
 """A drafter backed by any OpenAI-compatible chat endpoint, through LangChain `ChatOpenAI`.
 
 The reply prompt (or, for conversations that must go to a senior agent, the
-escalation prompt) is rendered with the numbered sources, the recent history and
-the message, then streamed. Every failure of the endpoint is an `UpstreamError`
+escalation prompt) is rendered with the numbered sources, the history and the
+message (both already fitted to their token budgets by the caller), then streamed. Every failure of the endpoint is an `UpstreamError`
 that says what happened: a timeout, a refused connection, an HTTP status, a rate
 limit, or a stream that stopped before the model finished.
 
@@ -19,7 +19,6 @@ import httpx
 import openai
 from langchain_openai import ChatOpenAI
 
-from copilot import tokens
 from copilot.drafting import DraftRequest
 from copilot.errors import ConfigError, NotFound, UpstreamError
 from copilot.prompts import PromptLibrary, PromptTemplate
@@ -31,7 +30,8 @@ ESCALATION_TASK = "escalation_reply"
 CRITICAL_LEVEL = 3
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 0
-DEFAULT_HISTORY_TOKENS = 500
+# What the drafter offers every prompt; a prompt may use any of them and no other.
+VARIABLES = frozenset({"store_name", "facts", "history", "message", "escalation_note"})
 
 SPEAKERS = {"customer": "顾客", "agent": "客服"}
 NO_FACTS = "（没有找到相关事实）"
@@ -52,18 +52,23 @@ class LLMDrafter:
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         versions: Mapping[str, int] | None = None,
-        history_tokens: int = DEFAULT_HISTORY_TOKENS,
     ):
         """`versions` pins a prompt version per task (e.g. `{"reply": 1}`); the rest use the latest."""
         self.name = f"llm:{model}"
         self.base_url = base_url
         self.timeout = timeout
-        self.history_tokens = history_tokens
         pinned = versions or {}
         try:
             self._prompts = {task: prompts.get(task, pinned.get(task)) for task in (REPLY_TASK, ESCALATION_TASK)}
         except NotFound as err:
             raise ConfigError(f"the LLM drafter cannot start: {err}") from err
+        for template in self._prompts.values():
+            unknown = sorted(set(template.variables) - VARIABLES)
+            if unknown:
+                raise ConfigError(
+                    f"the LLM drafter cannot fill variable(s) {', '.join(unknown)} of prompt {template.id}; "
+                    f"it offers: {', '.join(sorted(VARIABLES))}"
+                )
         self._llm = ChatOpenAI(
             base_url=base_url,
             api_key=api_key,
@@ -83,7 +88,7 @@ class LLMDrafter:
         return self.prompt_for(request).render(
             store_name=request.extra.get("store_name", request.merchant),
             facts=format_facts(request.sources),
-            history=format_history(request.history, self.history_tokens),
+            history=format_history(request.history),
             message=request.message,
             escalation_note=format_escalation(request.escalation),
         )
@@ -150,11 +155,9 @@ def format_facts(sources: Sequence[Source]) -> str:
     return "\n\n".join(f"[{n}] {s.title}\n{s.text}" for n, s in enumerate(sources, start=1))
 
 
-def format_history(history: Sequence[Turn], budget: int) -> str:
-    """The most recent turns that fit in `budget` tokens, oldest first."""
-    lines = [f"{SPEAKERS[turn.role]}：{turn.text}" for turn in reversed(history)]
-    kept = lines[: tokens.fit(lines, budget)]
-    return "\n".join(reversed(kept)) or NO_HISTORY
+def format_history(history: Sequence[Turn]) -> str:
+    """The turns, oldest first, one line each, named by speaker."""
+    return "\n".join(f"{SPEAKERS[turn.role]}：{turn.text}" for turn in history) or NO_HISTORY
 
 
 def format_escalation(assessment: object) -> str:
