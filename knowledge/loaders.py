@@ -122,7 +122,7 @@ def _parse(kind: Kind, name: str, data: bytes) -> list[tuple[int, Record]]:
     if not rows and not problems:
         problems.append(InputProblem(name, None, None, "file holds no records"))
     if problems:
-        raise UploadRejected(_one_per_field(problems))
+        raise UploadRejected(_one_per_field(kind, problems))
     return [(row.line_of(ID_FIELDS[kind]), record) for row, record in parsed]
 
 
@@ -180,12 +180,19 @@ def _duplicate_problems(kind: Kind, name: str,
     return problems
 
 
-def _one_per_field(problems: list[InputProblem]) -> list[InputProblem]:
-    """The first problem of each (line, field), in line order; file-wide ones first."""
+def _one_per_field(kind: Kind, problems: list[InputProblem]) -> list[InputProblem]:
+    """The first problem of each (line, field), in line then field order; file-wide first."""
     seen: set[tuple[int | None, str | None]] = set()
     kept = []
     for problem in problems:
         if problem.field is None or (problem.line, problem.field) not in seen:
             seen.add((problem.line, problem.field))
             kept.append(problem)
-    return sorted(kept, key=lambda p: -1 if p.line is None else p.line)
+    order = list(MODELS[kind].model_fields)
+
+    def position(problem: InputProblem) -> tuple[int, int]:
+        top = (problem.field or "").split(".")[0]
+        return (-1 if problem.line is None else problem.line,
+                order.index(top) if top in order else -1)
+
+    return sorted(kept, key=position)

@@ -81,7 +81,7 @@ def csv_rows(tf: TextFile, *, required: tuple[str, ...]) -> tuple[list[Row], lis
             line, previous = previous + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            if any(c.strip() for c in cells[len(header):]):
+            if len(cells) > len(header):
                 problems.append(InputProblem(
                     tf.name, line, None, f"row has {len(cells)} cells but the header has "
                     f"{len(header)} columns; put cells holding commas in double quotes"))

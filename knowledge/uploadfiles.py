@@ -46,11 +46,10 @@ def guess_kind(path: Path) -> Kind:
     if stem.startswith(EVAL_PREFIX):
         raise BadRequest(f"{path} is an eval set, not merchant knowledge; "
                          "run it with `copilot eval`")
-    if suffix in MARKDOWN_SUFFIXES or path.parent.name == POLICY_DIR:
-        kind: Kind | None = "policy"
-    else:
-        kind = next((k for k, prefixes in NAME_PREFIXES.items() if stem.startswith(prefixes)),
-                    None)
+    kind: Kind | None = next(
+        (k for k, prefixes in NAME_PREFIXES.items() if stem.startswith(prefixes)), None)
+    if path.parent.name == POLICY_DIR or (kind is None and suffix in MARKDOWN_SUFFIXES):
+        kind = "policy"
     if kind is None or suffix not in SUFFIXES[kind]:
         raise BadRequest(f"cannot tell what {path} holds; knowledge files are {UNDERSTOOD}")
     return kind
