@@ -1,0 +1,241 @@
+"""Cue lists for the escalation assessor, as data: Chinese and English regexes.
+
+Each `CueFamily` groups regexes that mean the same thing to an agent (a threat of
+outside action, a safety incident, an insult...). A family carries its weight in
+the score, the reason phrase shown to the agent and the `guards` that may cancel
+one of its matches (see `copilot.escalation`). Families without the JOKE, PRAISE
+and RESOLUTION guards are hard: a laugh or a thank-you does not cancel a reported
+injury or a threat of 12315.
+
+A cue is `(regex, label)`; the label fills `{label}` in the family's reason. A
+regex may name a group `n` holding a count (Chinese or Arabic numeral) that fills
+`{n}` in the label. Regexes use no other capturing group and are compiled once,
+with `re.IGNORECASE`, by the assessor at import.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Guards: the cancellers the assessor knows. Match-level ones look at the clause
+# around one match; message-level ones (JOKE, PRAISE, RESOLUTION) at the message.
+NEGATION = "negation"          # "我不会给差评的", "先不投诉了", "not going to complain"
+INQUIRY = "inquiry"            # "要投诉快递员找谁？", "how do I complain"
+THIRD_PARTY = "third_party"    # "我朋友说…让我投诉": someone else's words, not the shopper's
+HYPOTHETICAL = "hypothetical"  # "会不会过敏", "不会是假货吧": a worry, not an incident
+OTHER_TARGET = "other_target"  # "投诉快递员", "mad at myself": aimed away from the shop
+JOKE = "joke"                  # "哈哈", "😂", "lol" anywhere in the message
+PRAISE = "praise"              # praise in the same stretch ("气死我了这么好看", "美哭了")
+RESOLUTION = "resolution"      # thanks or "解决了" / "误会了": the latest message settles it
+SOFT = (JOKE, PRAISE, RESOLUTION)  # threats to complain or post are not settled by a thank-you
+
+
+@dataclass(frozen=True)
+class CueFamily:
+    name: str
+    weight: float                       # 0..1, combined across families by noisy-OR
+    reason: str                         # English phrase for the agent screen, with {label}
+    guards: frozenset[str]              # cancellers that may void one of its matches
+    cues: tuple[tuple[str, str], ...]   # (regex, label)
+
+
+def _family(name, weight, reason, *, guards, cues):
+    return CueFamily(name=name, weight=weight, reason=reason, guards=frozenset(guards),
+                     cues=tuple(cues))
+
+
+# Counts written in Chinese or digits, for "第三次", "三次了", "4 times".
+COUNT = r"(?P<n>[三四五六七八九十几]+|\d+|third|fourth|fifth|sixth|three|four|five|six|many)"
+
+FAMILIES: tuple[CueFamily, ...] = (
+    _family("threat", 0.85, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
+        (r"12315|12345", "12315"),
+        (r"消协|消费者协会|消保委|消费维权", "the consumer association"),
+        (r"黑猫", "Black Cat Complaints"),
+        (r"工商局|工商部门|市场监管|市监局|监管局|质监局", "market regulators"),
+        (r"律师|法院|起诉|告你们|告到底|立案|诉讼|打官司|法庭|法律途径|走法律", "legal action"),
+        (r"电视台|记者|(?<!自)媒体|报社|维权栏目", "the media"),
+        (r"(?:平台|小二)介入|(?:找|申请|联系)(?:平台|小二)|平台小二|(?:到|去|向|上)?平台投诉|投诉到平台",
+         "platform intervention"),
+        (r"拒付|(?:信用卡|银行).{0,6}(?:申诉|争议)", "a chargeback"),
+        (r"\b(?:lawyer|attorney|sue|suing|lawsuit|court|legal action)\b", "legal action"),
+        (r"charge\s?back|disput\w* the (?:charge|payment)|(?:call|contact)\w* my bank",
+         "a chargeback"),
+        (r"consumer (?:protection|council|association|rights)|\bBBB\b|\bFTC\b",
+         "consumer protection"),
+        (r"(?:report\w*|complain\w*|complaint) (?:\w+ ){0,4}(?:to|with) the platform",
+         "platform intervention"),
+        (r"\bthe media\b|\bjournalists?\b|\breporters?\b|\bthe news\b", "the media"),
+    )),
+    _family("organised", 0.85, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
+        (r"集体投诉|一起投诉|联合投诉|拉了?个?群|(?:所有|每个|各个|全)平台", "an organised complaint"),
+        (r"every (?:platform|site)|all (?:platforms|sites)|tag (?:your|the) (?:brand|shop|store)",
+         "an organised complaint"),
+    )),
+    _family("complaint", 0.8, "threatens {label}",
+            guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY, INQUIRY, OTHER_TARGET), cues=(
+        (r"投诉", "a complaint"),
+        (r"举报", "a report to the authorities"),
+        (r"报警|警察", "the police"),
+        (r"(?:file|filing|lodge|lodging|make|submit)\w* an? (?:formal )?complaint|"
+         r"I(?:'m| am| will|'ll) (?:going to )?(?:complain|report)|report(?:ing)? (?:you|your|this shop)",
+         "a complaint"),
+        (r"\bpolice\b|\bcops\b", "the police"),
+    )),
+    _family("exposure", 0.8, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY), cues=(
+        (r"曝光|(?:发|晒|挂|传)(?:到|在|上)?(?:微博|抖音|小红书|朋友圈|知乎|[bB]站|网上|快手)|"
+         r"(?:微博|抖音|小红书|朋友圈|知乎|快手).{0,6}(?:发帖|发|曝光|挂|晒)|"
+         r"让(?:所有人|大家|网友|全网)(?:都)?(?:看看|评评理|知道)",
+         "public exposure"),
+        (r"post\w* (?:this|it|about you) (?:everywhere|online|on)|go(?:ing)? viral|expose you",
+         "public exposure"),
+    )),
+    _family("bad_review", 0.55, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY),
+            cues=(
+        (r"(?:给|打|写|吃|发|留)(?:个|你们)?差评|差评.{0,6}(?:写好|发出去|等着|伺候)",
+         "a bad review"),
+        (r"(?:1|one)[- ]star|bad review|negative review", "a bad review"),
+    )),
+    _family("safety", 0.85, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
+        (r"过敏|红疹|起疹|疹子|红肿|又红又肿|\brash\b|allergic|hives|swollen",
+         "an allergic reaction"),
+        (r"烫伤|烧伤|灼伤|\bburn(?:ed|t)? (?:my|her|his|our)", "a burn"),
+        (r"爆炸|炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|烧焦|烧坏|烧黑|把.{0,4}烧了|自燃|漏电|触电|"
+         r"explod|caught fire|on fire|smok(?:e|ing)\b|melt(?:ed|ing)|scorch|electric shock",
+         "a fire or electrical hazard"),
+        (r"受伤|划伤|割伤|划了.{0,3}口子|缝了?.{0,3}针|出血|流血|骨折|磕(?:了)?(?:个|一个)?(?:包|伤|破)|"
+         r"扎(?:出血|伤|破)|injur|bleed|stitches|\bcut (?:my|her|his)", "an injury"),
+        (r"食物中毒|中毒|上吐下泻|拉肚子|呕吐|food poisoning|vomit", "food poisoning"),
+        (r"(?:差点|误)(?:吞|食)|吞下去|窒息|chok(?:e|ing)|swallow", "a choking hazard"),
+        (r"过期.{0,12}(?:喝|吃|用)了|(?:喝|吃|用)了.{0,12}过期|谋财害命", "an expired product consumed"),
+    )),
+    _family("medical", 0.6, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
+        (r"医院|急诊|就医|看医生|挂号|\bclinic\b|hospital|doctor", "medical treatment"),
+        (r"安全(?:问题|隐患)|危险|dangerous|unsafe|safety hazard", "a safety hazard"),
+    )),
+    _family("insult", 0.8, "{label}", guards=(THIRD_PARTY, OTHER_TARGET), cues=(
+        (r"傻[xX逼比B×叉]|(?<![a-zA-Z])sb(?![a-zA-Z])|煞笔|脑残|智障|有病|神经病|弱智|白痴|蠢货|"
+         r"(?<![a-zA-Z])(?:tm|tmd|nmsl|cnm)(?![a-zA-Z])|他妈|妈的|操你|草泥马|去死|狗东西|狗店|狗商家|"
+         r"废物|垃圾(?!袋|桶|篓|分类|处理|清理|箱|车|场)|你个头|老子|听不懂人话|人在回复|"
+         r"是不是人(?=[啊在回呀吧?？]|$)|不是人(?=[啊吧呀，,。!！?？\s]|$)|"
+         r"什么德行|黑店|奸商|滚(?:蛋|吧|开|出去)?(?=$|[\s，,。.!！?？])",
+         "abusive language"),
+        (r"\bwtf\b|f+u+c+k|\bshit|\bidiot|\bstupid\b|\bmoron|\buseless\b|\bpathetic\b|"
+         r"\b(?:are|is|r) a joke\b|bullshit|incompetent|\bclowns?\b", "abusive language"),
+    )),
+    _family("staff_abuse", 0.6, "reports {label}", guards=(NEGATION, THIRD_PARTY), cues=(
+        (r"骂我|辱骂|骚扰|威胁我|恐吓|harass|insulted me|threatened me", "abuse by shop staff"),
+    )),
+    _family("fraud", 0.7, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY, HYPOTHETICAL), cues=(
+        (r"骗子|骗钱|骗人|被骗|诈骗|欺诈|坑人|被坑|假货|假冒|冒牌|山寨|二手当新|翻新机|"
+         r"\bscam|\bfraud|\bfake\b|counterfeit|\bliars?\b|rip[- ]?off",
+         "accuses the shop of fraud or fakes"),
+    )),
+    _family("supervisor", 0.6, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY), cues=(
+        (r"(?:叫|找|让|换|要|请)(?:你们)?(?:的)?(?:店长|主管|经理|负责人|上级|领导|老板)|"
+         r"(?:店长|主管|经理|负责人|上级|领导)(?:出来|电话|来)|你们(?:店长|主管|经理|负责人|上级|领导|老板)|"
+         r"换个(?:活)?人|活人|真人(?:来|回复)",
+         "demands a supervisor"),
+        (r"(?:get|want|speak to|talk to|give me|let me talk to) (?:me )?(?:a |an |your |the )?"
+         r"(?:manager|supervisor|real human|human|real person|someone in charge)",
+         "demands a supervisor"),
+    )),
+    _family("repeat", 0.6, "{label}", guards=(*SOFT, NEGATION), cues=(
+        (rf"第{COUNT}[次遍回]", "says it has asked {n} times"),
+        (rf"{COUNT}[次遍回]了", "says it has asked {n} times"),
+        (r"(?:八百|一万|无数|好几|N)[遍次]|说了.{0,4}遍|又是这句|每次.{0,6}都", "repeated complaint"),
+        (rf"(?:the )?{COUNT} times?\b(?!\s+(?:a|per|faster|more|better|cheaper|bigger|smaller|as)\b)",
+         "says it has asked {n} times"),
+        (r"again and again|keep(?:s)? (?:telling|saying|asking|sending)|same (?:copy[- ]paste )?answer",
+         "repeated complaint"),
+    )),
+    _family("ultimatum", 0.4, "{label}", guards=SOFT, cues=(
+        (r"今天(?:再)?不.{0,10}就|再不.{0,12}就|不然|否则|这事没完|没完没了|追究到底|看着办|"
+         r"给(?:我|个)?(?:一)?(?:个)?说法|给我等着|(?:就)?等着(?:吧|瞧|吃|处理)|说到做到|别想|走着瞧|后果自负|"
+         r"(?:今天|马上|立刻|立即)(?:必须)?给我|必须给我|你们必须",
+         "gives an ultimatum"),
+        (r"\bunless\b|\bor else\b|by tonight|I'?m done|not joking|not kidding|(?-i:\bNOW\b)|last chance",
+         "gives an ultimatum"),
+    )),
+    _family("anger", 0.4, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
+        (r"耍我|欺负|推脱|推来推去|踢皮球|不想再听|废话|什么态度|态度(?:这么|太|真|很)?差|有没有人管|搞什么|"
+         r"有没有搞错|气死|恶心死|受够|太过分|忍无可忍|别跟我扯|扯什么|死不认账|不承认|还要拖|拖多久|"
+         r"拖了.{0,4}(?:月|周|星期|天)|问东答西|骗我|糊弄|敷衍|复制粘贴|什么玩意|凭什么|气炸|"
+         r"(?:是|这些|你这个|这个|个)机器人|机器人(?:客服|回复)",
+         "angry wording"),
+        (r"ridiculous|unacceptable|furious|outraged|fed up|sick of|had enough|lied to|\bworst\b|"
+         r"no reply|nobody (?:replies|answers)|copy[- ]paste|\bmad\b|\bangry\b|\bpissed\b",
+         "angry wording"),
+    )),
+    _family("compensation", 0.35, "{label}", guards=(*SOFT, NEGATION, INQUIRY), cues=(
+        (r"索赔|退一赔[三十]|赔偿|(?<!包)赔(?!付|钱了|本)|损失|承担|compensat|reimburs",
+         "demands compensation"),
+    )),
+    _family("mild", 0.15, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
+        (r"失望|不满意|有点生气|无语|慢死|急死|太慢|怎么还|还没|色差|质量问题|不太好|"
+         r"disappoint|annoyed|not happy|unhappy|frustrat|\blate\b",
+         "mild dissatisfaction"),
+    )),
+)
+
+# Regexes of the message-level guards.
+PRAISE_CUES = (
+    r"好看|漂亮|美哭|美得|好美|真美|太美|美炸|好吃|好用|好穿|舒服|喜欢|爱了|爱死|绝了|绝绝子|满意|推荐|"
+    r"安利|回购|五星|(?:写|给|打|改成|留)(?:个|了|一千字|五星)?好评|太香|真香|香了|(?:这么|太|好|真|又)便宜|"
+    r"划算|值了|超值|没话说|质量(?:真|很|超)?好|很好|不错|挺好|犯规|惊艳|杀疯|剁手|种草|"
+    r"\bnice\b|\blove\b|pretty|gorgeous|beautiful|amazing|awesome|\bgreat\b|perfect|\bcute\b|10/10|"
+    r"obsessed|😍|🥰|❤|♥|👍|😘"
+)
+JOKE_CUES = (
+    r"哈哈|嘻嘻|笑死|开玩笑|逗你|😂|🤣|😆|😁|😄|😜|🤦|"
+    r"\blol\b|\blmao\b|\bhaha|\bhehe|\bjk\b|just kidding"
+)
+RESOLUTION_CUES = (
+    r"谢谢|谢啦|多谢|感谢|辛苦|解决了|搞定了|误会|原来是这样|没事了|(?:不好意思|抱歉)(?:哈|啊|啦|了|呀)|"
+    r"不跟你计较|\bthanks\b|thank you|\bthx\b|appreciate|sorted|\bfixed\b|got it|no worries|no biggie|my bad"
+)
+
+# Where a praise segment ends: strong words after "但/but" are not covered by praise before it.
+CONTRAST = r"但是|但|可是|然而|不过|就是|只是|\bbut\b|\bhowever\b"
+# Clause boundaries: punctuation, and spaces next to Chinese characters.
+CLAUSE_BREAK = r"[，,。.!！?？;；~～\n…、]+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])"
+
+# Guard regexes. NEGATION and HYPOTHETICAL look at the clause text just before a
+# match, OTHER_TARGET just after it, INQUIRY and THIRD_PARTY at the whole clause
+# (THIRD_PARTY only before the match).
+NEGATION_BEFORE = (
+    r"(?:不会|不想|不打算|不用|不必|先不|不要|并不|没有|没|别|不)(?:再|去|给|要|跟|向|会|想|打算)?"
+    r"(?:你们|你)?$|\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|no)\b(?:\s+\w+){0,2}\s*$"
+)
+HYPOTHETICAL_BEFORE = (
+    r"会不会|不会是|怕|担心|万一|是否|如果|假如|防止|避免|有没有|"
+    r"\b(?:will|could|would|might|can|does|is) (?:it|this|they)\b|in case|afraid|worried"
+)
+INQUIRY_CLAUSE = (
+    r"怎么|如何|找谁|在哪|哪里|哪儿|渠道|流程|入口|途径|按钮|请问|能不能|能.{0,8}吗|可以.{0,8}吗|"
+    r"\bhow (?:do|can|to|does)\b|\bwhere\b|\bwho (?:do|should)\b|is there a way|any way"
+)
+THIRD_PARTY_BEFORE = (
+    r"(?:朋友|闺蜜|同事|室友|我妈|妈妈|我爸|爸爸|老公|老婆|男朋友|女朋友|男友|女友|家人|邻居|别人|有人)"
+    r".{0,8}?(?:说|觉得|让我|叫我|劝我|建议我|非要)|"
+    r"\b(?:friend|mom|mum|mother|dad|father|wife|husband|gf|bf|girlfriend|boyfriend|sister|brother)s?\b"
+    r".{0,20}?\b(?:says?|said|told me|thinks?|wants? me)\b"
+)
+OTHER_TARGET_AFTER = (
+    r"^\s*(?:一下)?(?:那个|这个|下)?(?:快递员|快递小哥|快递公司|快递|物流|我自己|自己)|"
+    r"^\s*(?:about |at |with )?(?:the )?(?:courier|delivery|myself)"
+)
+
+# Intensity cues (soft). Capitals: words of 3+ letters, not made only of size letters.
+EXCLAIM = r"[!！]{2,}"
+QUESTION = r"[?？]{2,}|[?？][!！]|[!！][?？]"
+CAPITALS = r"\b(?![XSML]+\b)[A-Z]{3,}\b"
+STRETCHED = r"([\u4e00-\u9fff])\1{2,}|([a-ln-zA-LN-Z])\2{3,}"
+CAPITALS_EXEMPT = frozenset({"USB", "LED", "SKU", "CEO", "DHL", "UPS", "EMS", "SMS", "APP", "PDF",
+                             "OMG", "LOL", "CNY", "USD", "VIP", "DIY", "FAQ", "GPS", "NFC"})
+LAUGH_CHARS = frozenset("哈呵嘻嘿啦")
+
+# Repetition across turns: a customer turn that chases the same unresolved matter.
+CHASE = (
+    r"还没|也没|还是没|还是|怎么还|到底|又|仍然|依然|一直|(?:已经)?[一二三四五六七八九十两几\d]+(?:天|周|个?星期|个?月)了|"
+    r"\bstill\b|\bagain\b|\byet\b|\balready\b|didn'?t"
+)
