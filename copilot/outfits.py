@@ -41,7 +41,7 @@ OCCASION_WEIGHT = 3.0
 STYLE_WEIGHT = 1.0
 SPEC_WEIGHT = 1.0       # per spec of the piece ("67W") that the anchor's sheet mentions
 COLOUR_MATCH = 0.5
-COLOUR_CLASH = 2.5
+COLOUR_CLASH = 1.0     # a stated occasion outweighs a cool/warm mix
 REUSE_PENALTY = 2.0     # per earlier outfit that already used the piece
 MIN_DIFFERENT = 2       # pieces two outfits must differ in when their main piece is the same
 MATERIALS = ("真丝", "桑蚕丝", "羊绒", "羊毛", "亚麻", "雪纺", "缎面", "牛皮", "羊皮", "麂皮", "硅胶", "棉")
@@ -102,10 +102,11 @@ def _item_dict(item: OutfitItem) -> dict:
 
 
 def outfits_differ(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Two outfits (sku ids, main piece first) differ in their main piece or in two pieces."""
+    """Two outfits (sku ids, main piece first) differ in their main piece (neither main is
+    part of the other outfit) or in at least two pieces."""
     if set(a) == set(b):
         return False
-    if a[0] != b[0]:
+    if a[0] not in b and b[0] not in a:
         return True
     return max(len(set(a) - set(b)), len(set(b) - set(a))) >= MIN_DIFFERENT
 

@@ -204,9 +204,6 @@ class Wardrobe:
         merged = {**DEFAULT_COMPLEMENTS, **(complements or {})}
         return cls(pieces={p.sku_id: Piece.of(p) for p in products}, complements=merged)
 
-    def __len__(self) -> int:
-        return len(self._pieces)
-
     def piece(self, sku_id: str) -> Piece | None:
         return self._pieces.get(sku_id)
 
