@@ -61,7 +61,7 @@ def require(principal: Principal, *, roles: Iterable[str], merchant: str | None 
     """
     if principal.role == ADMIN:
         return principal
-    allowed = tuple(roles)
+    allowed = sorted(roles)
     if principal.role not in allowed:
         raise Forbidden(
             f"this needs the role {' or '.join(allowed)}; key {principal.label!r} is a {principal.role} key"

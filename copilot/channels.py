@@ -77,7 +77,7 @@ class LocalChannel:
     """Delivers into the ledger's `deliveries` table: the row and the `delivered`
     status are written in one transaction, so each reply is delivered exactly once."""
 
-    def __init__(self, *, ledger: Ledger, name: str = "local"):
+    def __init__(self, ledger: Ledger, *, name: str = "local"):
         self.ledger = ledger
         self.name = name
 

@@ -79,9 +79,18 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.batch_size = batch_size
         self.clock = clock
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def wake(self) -> None:
+        """Look for due rows now rather than at the next poll (call it after an approval).
+        Safe from any thread; before `run_forever` has started it does nothing."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run_forever(self) -> None:
         """Poll and send until cancelled; a failed pass is logged and retried."""
+        self._loop = asyncio.get_running_loop()
         while True:
             try:
                 delivered = await self.run_once()
@@ -89,7 +98,14 @@ class OutboxSender:
                 log.exception("outbox pass failed; retrying in %.1fs", self.poll_interval)
                 delivered = 0
             if not delivered:
-                await asyncio.sleep(self.poll_interval)
+                await self._idle()
+
+    async def _idle(self) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+        except TimeoutError:
+            pass
+        self._wake.clear()
 
     async def run_once(self) -> int:
         """Try every due row once (concurrently, one per conversation); returns how

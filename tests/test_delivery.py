@@ -230,13 +230,16 @@ async def test_the_local_channel_delivers_exactly_once(ledger, receiver):
 async def test_replies_to_one_shopper_keep_their_order(ledger, receiver):
     first = approved(ledger, text="one")
     second = approved(ledger, text="two")
-    other = approved(ledger, "c2", text="elsewhere")
     clock = Clock()
     send = sender(ledger, receiver, clock)
     receiver.plan = ["fail"]
 
     await send.run_once()
-    assert second.idempotency_key not in receiver.keys()
+    assert receiver.keys() == [first.idempotency_key]
+    other = approved(ledger, "c2", text="elsewhere")  # another shopper is not held up
+    clock.now = other.next_attempt_at  # due, while the first reply still waits for its retry
+    assert await send.run_once() == 1
+    assert receiver.keys()[-1] == other.idempotency_key
     clock.advance(60)
     assert await send.run_once() == 1  # the first reply, at last
     assert await send.run_once() == 1  # then the second
@@ -263,6 +266,24 @@ async def test_run_forever_delivers_until_cancelled(ledger, receiver):
             await asyncio.sleep(0.02)
         assert ledger.get_outbox(item.id).status == "delivered"
         assert receiver.keys() == [item.idempotency_key]
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_wake_sends_before_the_next_poll(ledger, receiver):
+    send = sender(ledger, receiver, time.time, poll_interval=30)
+    task = asyncio.create_task(send.run_forever())
+    try:
+        await asyncio.sleep(0.05)  # the first pass found nothing; now it waits 30 s
+        item = approved(ledger)
+        await asyncio.to_thread(send.wake)  # as a request handler's thread would
+        for _ in range(100):
+            if ledger.get_outbox(item.id).status == "delivered":
+                break
+            await asyncio.sleep(0.02)
+        assert ledger.get_outbox(item.id).status == "delivered"
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
