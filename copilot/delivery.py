@@ -13,6 +13,8 @@ The exactly-once contract
 - The local channel delivers by writing the `deliveries` row and the `delivered`
   status in one transaction; its UNIQUE `outbox_id` makes a second delivery
   impossible, so it is exactly once without help from anyone.
+- Two senders on one ledger (two processes) may both send a row; the key makes that
+  harmless too, and `mark_delivered` is idempotent.
 - Nothing that matters is kept in memory: every attempt, error and next-attempt time
   is in the ledger, so any number of restarts pick up where the last one stopped.
 - Failed attempts are retried with exponential backoff (with jitter) up to
