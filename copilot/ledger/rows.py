@@ -56,5 +56,3 @@ def to_approval(r: sqlite3.Row) -> Approval:
 
 def to_api_key(r: sqlite3.Row) -> ApiKey:
     return ApiKey(**{**dict(r), "revoked": bool(r["revoked"])})
-
-
