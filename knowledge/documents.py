@@ -40,6 +40,13 @@ def entry_id(kind: Kind, source_id: str, chunk: int = 0) -> str:
     return f"{kind}:{source_id}#{chunk}"
 
 
+def parse_entry_id(entry: str) -> tuple[Kind, str, int]:
+    """The (kind, source id, chunk) an entry id names."""
+    kind, rest = entry.split(":", 1)
+    source_id, chunk = rest.rsplit("#", 1)
+    return kind, source_id, int(chunk)  # type: ignore[return-value]
+
+
 def product_sheet(p: Product) -> str:
     lines = [p.title, f"类目：{p.category}", f"价格：{p.price}元",
              "库存：有货" if p.in_stock else "库存：已售罄"]

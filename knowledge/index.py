@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import chromadb
 import numpy as np
@@ -24,14 +23,6 @@ from copilot.settings import Settings
 COLLECTION_PREFIX = "m-"
 READ_BATCH = 5000
 MERCHANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,60}[a-z0-9]$")
-
-
-@dataclass(frozen=True)
-class Hit:
-    entry_id: str
-    similarity: float
-    metadata: dict
-    document: str
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
@@ -141,13 +132,10 @@ class VectorIndex:
         if ids:
             self.collection(merchant).delete(ids=list(ids))
 
-    def query(self, merchant: str, vector: np.ndarray, *, k: int) -> list[Hit]:
+    def nearest(self, merchant: str, vector: np.ndarray, *, k: int) -> list[str]:
+        """Entry ids of the `k` nearest entries, nearest first."""
         col = self.collection(merchant)
         n = min(k, col.count())
         if n == 0:
             return []
-        got = col.query(query_embeddings=[vector], n_results=n,
-                        include=["metadatas", "documents", "distances"])
-        return [Hit(entry_id=e, similarity=1.0 - float(d), metadata=m, document=doc)
-                for e, d, m, doc in zip(got["ids"][0], got["distances"][0],
-                                        got["metadatas"][0], got["documents"][0])]
+        return col.query(query_embeddings=[vector], n_results=n, include=[])["ids"][0]

@@ -1,26 +1,32 @@
 """Hybrid retrieval for one merchant: dense (Chroma) + lexical (BM25), fused, with context.
 
 1. Dense: the query's e5 vector against the merchant's collection.
-2. Lexical: BM25 over jieba words and CJK bigrams (see `lexical`).
+2. Lexical: BM25 over jieba words and CJK bigrams, the query expanded from shopper
+   words to store words (see `lexical`, `synonyms`).
 3. Reciprocal-rank fusion per *source* (a source's rank in a list is the rank of
    its best entry), so chunks of one policy count once.
-4. Context: the SKU the shopper is viewing joins the candidates with a bonus, so a
-   product question is answered from its sheet; policies that name categories in
-   `applies_to` rise when the viewed SKU's category is among them and sink when it
-   is not. The viewed SKU takes one slot; it never pushes policies and FAQs out.
+4. Context: the SKU the shopper is viewing joins the candidates with a bonus and
+   is always among the first `VIEWED_SKU_RANK` sources, so a product question is
+   answered from its sheet while policies and FAQs keep the other slots; policies
+   that name categories in `applies_to` rise when the viewed SKU's category is
+   among them and sink when it is not.
+
+Only ids travel through ranking; documents and records are read for the final
+top k in one call. The per-merchant `MerchantView` (BM25, categories, policy
+scopes) is rebuilt when the merchant's knowledge version changes.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from copilot.turns import Turn
-from knowledge.base import KnowledgeBase, record_from
-from knowledge.documents import entry_id
+from knowledge.base import KnowledgeBase
+from knowledge.documents import entry_id, parse_entry_id
 from knowledge.lexical import LexicalIndex, terms
-from knowledge.synonyms import expand
 from knowledge.records import Source
+from knowledge.synonyms import expand
 
 DENSE_K = 40
 LEXICAL_K = 40
@@ -28,101 +34,91 @@ RRF_K = 10
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0
 VIEWED_SKU_BONUS = 1.0 / (RRF_K + 1)      # as much as one list ranking it first
+VIEWED_SKU_RANK = 2
 APPLIES_BONUS = 0.5 / (RRF_K + 1)
 NOT_APPLICABLE_PENALTY = 1.0 / (RRF_K + 1)
 DEFAULT_K = 8
-VIEWED_SKU_RANK = 2
 
 
-@dataclass
-class _Candidate:
-    source_id: str
-    kind: str
-    score: float = 0.0
-    best_entry: str = ""
-    document: str = ""
-    metadata: dict = field(default_factory=dict)
+@dataclass(frozen=True)
+class MerchantView:
+    """What ranking needs of one merchant, held in memory for one knowledge version."""
+
+    version: int
+    lexical: LexicalIndex
+    sku_category: dict[str, str]
+    policy_scope: dict[str, list[str]]
+
+    @classmethod
+    def load(cls, kb: KnowledgeBase, merchant: str, version: int) -> MerchantView:
+        ids, metas = kb.index.all_metadata(merchant)
+        return cls(version=version,
+                   lexical=LexicalIndex(ids=ids, term_lists=[m["terms"].split() for m in metas]),
+                   sku_category={m["source_id"]: m["category"] for m in metas if m["kind"] == "sku"},
+                   policy_scope={m["source_id"]: json.loads(m["applies_to"])
+                                 for m in metas if m["kind"] == "policy"})
 
 
 class Retriever:
     def __init__(self, *, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._lexical: dict[str, tuple[int, LexicalIndex]] = {}
+        self._views: dict[str, MerchantView] = {}
 
-    def lexical_index(self, merchant: str) -> LexicalIndex:
+    def view(self, merchant: str) -> MerchantView:
         version = self.kb.index.version(merchant)
-        cached = self._lexical.get(merchant)
-        if cached is None or cached[0] != version:
-            ids, metas = self.kb.index.all_metadata(merchant)
-            cached = (version, LexicalIndex(ids=ids, term_lists=[m["terms"].split() for m in metas]))
-            self._lexical[merchant] = cached
-        return cached[1]
+        view = self._views.get(merchant)
+        if view is None or view.version != version:
+            view = self._views[merchant] = MerchantView.load(self.kb, merchant, version)
+        return view
 
     def search(self, merchant: str, message: str, *, sku: str | None = None,
                history: Sequence[Turn] = (), k: int = DEFAULT_K) -> list[Source]:
-        query = _query_text(message, history)
-        query_terms = terms(query) + expand(query)
-        candidates: dict[str, _Candidate] = {}
+        view = self.view(merchant)
+        scores: dict[tuple[str, str], float] = {}
+        best_entry: dict[tuple[str, str], str] = {}
 
-        hits = self.kb.index.query(merchant, self.kb.embedder.embed_query(query), k=DENSE_K)
-        ranked = [(h.entry_id, h.metadata, h.document) for h in hits]
-        self._fuse(candidates, ranked, DENSE_WEIGHT)
+        dense = self.kb.index.nearest(merchant, self.kb.embedder.embed_query(message), k=DENSE_K)
+        _fuse(scores, best_entry, dense, DENSE_WEIGHT)
+        lexical = view.lexical.search(terms(message) + expand(message), LEXICAL_K)
+        _fuse(scores, best_entry, [e for e, _ in lexical], LEXICAL_WEIGHT)
 
-        lexical = self.lexical_index(merchant).search(query_terms, LEXICAL_K)
-        rows = self.kb.index.get(merchant, [e for e, _ in lexical])
-        self._fuse(candidates, [(e, rows[e]["metadata"], rows[e]["document"])
-                                for e, _ in lexical if e in rows], LEXICAL_WEIGHT)
-
-        if sku:
-            self._add_viewed_sku(merchant, sku, candidates)
-        ranked_sources = sorted(candidates.values(), key=lambda c: -c.score)[:k]
-        return [Source(id=c.source_id, kind=c.kind, title=_title(c.metadata),
-                       text=c.document, score=round(c.score, 6),
-                       record=json.loads(c.metadata["record"]))
-                for c in ranked_sources]
-
-    @staticmethod
-    def _fuse(candidates: dict[str, _Candidate], ranked: list[tuple[str, dict, str]],
-              weight: float) -> None:
-        seen: set[str] = set()
-        for entry, meta, document in ranked:
-            key = f"{meta['kind']}:{meta['source_id']}"
-            if key in seen:
-                continue
-            rank = len(seen) + 1
-            seen.add(key)
-            cand = candidates.setdefault(key, _Candidate(source_id=meta["source_id"],
-                                                         kind=meta["kind"]))
-            cand.score += weight / (RRF_K + rank)
-            if not cand.best_entry:
-                cand.best_entry, cand.document, cand.metadata = entry, document, meta
-
-    def _add_viewed_sku(self, merchant: str, sku: str, candidates: dict[str, _Candidate]) -> None:
-        eid = entry_id("sku", sku)
-        row = self.kb.index.get(merchant, [eid]).get(eid)
-        if row is None:
-            return  # a stale page id: retrieval goes on without context
-        cand = candidates.setdefault(f"sku:{sku}", _Candidate(
-            source_id=sku, kind="sku", best_entry=eid, document=row["document"],
-            metadata=row["metadata"]))
-        cand.score += VIEWED_SKU_BONUS
-        # The page the shopper is on is always among the first VIEWED_SKU_RANK sources.
-        others = sorted((c.score for c in candidates.values() if c is not cand), reverse=True)
-        if len(others) >= VIEWED_SKU_RANK:
-            cand.score = max(cand.score, others[VIEWED_SKU_RANK - 1] + 1e-6)
-        category = record_from(row["metadata"]).category
-        for c in candidates.values():
-            if c.kind != "policy":
-                continue
-            applies_to = json.loads(c.metadata.get("applies_to", "[]"))
-            if applies_to:
-                c.score += APPLIES_BONUS if category in applies_to else -NOT_APPLICABLE_PENALTY
+        if sku and sku in view.sku_category:
+            _add_context(scores, best_entry, view, sku)
+        top = sorted(scores, key=lambda key: -scores[key])[:k]
+        rows = self.kb.index.get(merchant, [best_entry[key] for key in top])
+        return [_source(key, best_entry[key], scores[key], rows[best_entry[key]])
+                for key in top if best_entry[key] in rows]
 
 
-def _query_text(message: str, history: Sequence[Turn]) -> str:
-    return message
+def _fuse(scores: dict, best_entry: dict, ranked_entries: list[str], weight: float) -> None:
+    seen: set[tuple[str, str]] = set()
+    for entry in ranked_entries:
+        kind, source_id, _ = parse_entry_id(entry)
+        key = (kind, source_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        scores[key] = scores.get(key, 0.0) + weight / (RRF_K + len(seen))
+        best_entry.setdefault(key, entry)
 
 
-def _title(metadata: dict) -> str:
-    record = json.loads(metadata["record"])
-    return record.get("title") or record.get("question") or metadata["source_id"]
+def _add_context(scores: dict, best_entry: dict, view: MerchantView, sku: str) -> None:
+    key = ("sku", sku)
+    scores[key] = scores.get(key, 0.0) + VIEWED_SKU_BONUS
+    best_entry.setdefault(key, entry_id("sku", sku))
+    others = sorted((s for other, s in scores.items() if other != key), reverse=True)
+    if len(others) >= VIEWED_SKU_RANK:
+        scores[key] = max(scores[key], others[VIEWED_SKU_RANK - 1] + 1e-6)
+    category = view.sku_category[sku]
+    for (kind, source_id) in list(scores):
+        scope = view.policy_scope.get(source_id) if kind == "policy" else None
+        if scope:
+            scores[(kind, source_id)] += (APPLIES_BONUS if category in scope
+                                          else -NOT_APPLICABLE_PENALTY)
+
+
+def _source(key: tuple[str, str], entry: str, score: float, row: dict) -> Source:
+    record = json.loads(row["metadata"]["record"])
+    title = record.get("title") or record.get("question") or key[1]
+    return Source(id=key[1], kind=key[0], title=title, text=row["document"],
+                  score=round(score, 6), record=record)
