@@ -28,6 +28,7 @@ from knowledge.records import Faq, Policy, Product, Source
 
 DISTRACTORS = 4
 SEED = 20240601
+RANKED_SHOWN = 6
 
 
 def load_sources(merchant_dir: Path) -> dict[str, Source]:
@@ -95,6 +96,9 @@ def run(eval_path: Path, *, verbose: bool = False) -> dict:
                   f"\n  cited: {composition.citations}\n  draft: {composition.text}"
                   f"\n  missed: {[f for f, h in zip(case.expect.facts, case_hits) if not h]}"
                   f" must_not: {case_bad} ungrounded: {report.ungrounded}")
+            for scored in composer.finder.rank(case.message, ranked, sku_in_view=case.sku,
+                                               history=case.turns)[:RANKED_SHOWN]:
+                print(f"    {scored.score:5.2f} {scored.fact.source_id} {scored.fact.text[:50]}")
     return {"eval_set": str(eval_path), "reply_cases": cases,
             "fact_coverage": round(sum(hits) / len(hits), 4) if hits else None,
             "must_not_violations": bad_words, "ungrounded_numbers": ungrounded}

@@ -36,6 +36,7 @@ class Voice:
     handover: str = "我已经请资深同事马上为您跟进处理，会尽快给您明确的处理方案，请您稍等哦~"
     policy_intro: str = "按照本店《{title}》，"
     other_product: str = "「{title}」"
+    sold_out: str = "这款目前暂时缺货"
     outfit_intro: str = "亲，给您搭配了以下几套方案，您看看喜欢哪一套"
 
 
@@ -66,6 +67,9 @@ class Composer:
         if not finding.answered:
             return Composition.of([Piece(self.voice.no_answer)], answered=False)
         clauses = self._clauses(finding.facts, finding.focus, request.sku_in_view)
+        focus = finding.focus
+        if focus and "restock" in finding.concepts and focus.record.get("stock") == 0:
+            clauses.insert(0, Piece(self.voice.sold_out, (focus.id,)))
         return Composition.of(self._framed(clauses), answered=True)
 
     def _escalation(self, request: DraftRequest) -> Composition:
@@ -102,7 +106,7 @@ class Composer:
             subject = self.voice.other_product.format(title=title)
         if fact.part == "attribute":
             return f"{subject}的{fact.key}是：{text}"
-        return f"{subject}{text}" if fact.part == "stock" else f"{subject}：{text}"
+        return f"{subject}：{text}"
 
     def _framed(self, clauses: list[Piece]) -> list[Piece]:
         out = []

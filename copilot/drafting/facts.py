@@ -2,8 +2,8 @@
 
 Each `Fact` is something the composer may quote verbatim: a SKU attribute ("洗涤方式" ->
 its value), a sentence of a SKU description, a policy list item, table row or prose
-sentence (matched together with its section heading and the policy title), an approved
-FAQ answer (matched together with its question), or a sold-out notice from a SKU's stock.
+sentence (matched together with its section heading and the policy title), or an
+approved FAQ answer (matched together with its question).
 """
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from typing import Literal
 
 from knowledge.records import Source
 
-Part = Literal["attribute", "description", "sentence", "faq", "stock"]
+Part = Literal["attribute", "description", "sentence", "faq"]
 
 LONG_ITEM_CHARS = 90          # list items longer than this are split into sentences
-SOLD_OUT_TEXT = "目前暂时缺货"
-SOLD_OUT_MATCH = "缺货 售罄 没货 补货 到货 库存"
+LEAD_IN = ("：", ":")          # a sentence ending so introduces a list; it is no fact
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.、)）]|[（(]\d+[)）])\s*")
@@ -31,12 +30,16 @@ class Fact:
     source: Source
     part: Part
     text: str                  # quoted as is
-    match_text: str            # what the question is matched against
+    context: str = ""          # matched but not quoted: attribute key, FAQ question, headings
     key: str | None = None     # the attribute key, for SKU attributes
 
     @property
     def source_id(self) -> str:
         return self.source.id
+
+    @property
+    def match_text(self) -> str:
+        return f"{self.context} {self.text}"
 
 
 def facts_of(source: Source) -> list[Fact]:
@@ -57,26 +60,24 @@ def _sku_facts(source: Source) -> list[Fact]:
     record = source.record
     attributes = record.get("attributes") or {}
     if not attributes and not record:
-        return [Fact(source, "description", s, s) for s in sentences(source.text)]
-    facts = [Fact(source, "attribute", str(value), f"{key} {value}", key=str(key))
+        return [Fact(source, "description", s) for s in sentences(source.text)]
+    facts = [Fact(source, "attribute", str(value), str(key), key=str(key))
              for key, value in attributes.items()]
-    facts += [Fact(source, "description", s, s) for s in sentences(record.get("description") or "")]
-    if record.get("stock") == 0:
-        facts.append(Fact(source, "stock", SOLD_OUT_TEXT, SOLD_OUT_MATCH))
-    return facts
+    return facts + [Fact(source, "description", s)
+                    for s in sentences(record.get("description") or "")]
 
 
 def _faq_facts(source: Source) -> list[Fact]:
     question = source.record.get("question") or source.title
     answer = source.record.get("answer") or source.text
-    return [Fact(source, "faq", answer.strip(), f"{question} {answer}")]
+    return [Fact(source, "faq", answer.strip(), question)]
 
 
 def _policy_facts(source: Source) -> list[Fact]:
     title = source.record.get("title") or source.title
     body = source.record.get("body") or source.text
-    return [Fact(source, "sentence", text, f"{title} {heading} {text}")
-            for heading, text in _policy_units(body)]
+    return [Fact(source, "sentence", text, f"{title} {heading}")
+            for heading, text in _policy_units(body) if not text.endswith(LEAD_IN)]
 
 
 def _policy_units(body: str) -> list[tuple[str, str]]:

@@ -31,8 +31,9 @@ CONCEPTS: tuple[Concept, ...] = (
        "尺码建议 尺码表 尺码", "尺码 大一码 小一码 半码"),
     _c("material", "材质 面料 什么料 纯棉 真皮 羊毛 羊绒 真丝 牛皮 material fabric cotton leather",
        "材质 面料 鞋面材质 内里材质", "材质 棉 皮"),
-    _c("warmth", "保暖 暖 冬天 冷 扛得住 零下 东北 北方 warm", "适用温度 充绒量 适用季节", "保暖 ℃"),
-    _c("down", "含绒量 绒 鹅绒 鸭绒 充绒 down", "含绒量 填充物 充绒量 蓬松度", "绒"),
+    _c("warmth", "保暖 暖 冬天 冷 扛得住 零下 东北 北方 warm", "适用温度 适用季节", "保暖 ℃"),
+    _c("down_content", "含绒量 含绒 鹅绒 鸭绒 什么绒 down", "含绒量 填充物", "绒"),
+    _c("down_fill", "充绒 几克 多少克 蓬松", "充绒量 蓬松度", "充绒"),
     _c("down_leak", "钻绒 钻毛 跑绒 掉毛 往外钻 钻出", "", "钻绒 跑绒 掉毛 钻出"),
     _c("pilling", "起球 毛球 球", "起球说明", "起球 毛球"),
     _c("shedding", "掉毛 掉絮", "掉毛说明", "掉毛"),
@@ -54,7 +55,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("color_diff", "色差 图片 实物 差很多 一样吗 颜色正 color", "", "色差 实物 显示"),
     _c("restock", "有货 补货 没货 缺货 到货 断货 售罄 卖完 restock", "", "补货 到货 售罄 返单"),
     _c("returns", "退 退货 退换 无理由 return", "", "退货 退换 无理由"),
-    _c("refund", "退款 钱 到账 退钱 refund", "", "退款 到账"),
+    _c("refund", "退款 到账 退钱 钱 refund", "", "退款 到账"),
     _c("exchange", "换 换货 换码 换大 换小 exchange", "", "换货 换码 更换"),
     _c("shipping_fee", "运费 包邮 邮费 谁出 咋算 怎么算 差价 extra", "", "运费 包邮"),
     _c("courier", "快递 顺丰 中通 圆通 韵达 物流 sf express courier", "", "快递 顺丰"),
@@ -84,17 +85,55 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("battery_health", "电池健康 电池不耐用 掉电 电池 掉到", "", "电池健康度 电池"),
     _c("charging", "快充 充电 满速 瓦 功率 charge charging", "快充 输出功率 多口功率分配 功率 兼容设备",
        "快充 功率"),
-    _c("compatibility", "能用吗 适用 兼容 iphone 苹果 安卓 能连 compatible",
+    _c("compatibility", "能用吗 适用 兼容 iphone 苹果 安卓 能连 能给 compatible",
        "兼容设备 兼容系统 适用型号 协议", "适用 兼容 支持"),
     _c("multi_device", "同时 两台 双设备 两个设备 at the same time both", "双设备连接 多口功率分配",
        "同时"),
     _c("connect", "连接 连 配对 蓝牙 connect pair bluetooth", "双设备连接 蓝牙版本", "连接 配对"),
     _c("sim", "插卡 打电话 电话 sim 通话 手机卡", "网络 sim卡", "sim"),
-    _c("screen", "屏幕 屏 内屏 碎 screen", "屏幕 内屏说明", "屏"),
+    _c("screen", "屏幕 屏 内屏 碎 screen", "内屏说明", "屏"),
+    _c("amount", "多少钱 赔多少 多少元 收费 加钱 要钱 how much", "", "元 金额 费"),
+    _c("duration", "多久 多长时间 几天 啥时候 什么时候 how long", "", "天 小时 周期 时效 年 个月 期"),
+    # The shopper says how long ago ("签收10天了"): the answer is a time window ("15天内").
+    _c("time_window", "天了 签收 个月了 周了 年了 用了 穿了 半年", "", "天内 日内 个月内 年内 天后"),
+    _c("redeem", "抵钱 抵现 抵扣 兑换 redeem", "", "抵现 抵扣"),
+    # Product nouns: they name the product and must not fire the concepts inside them
+    # ("充电头" is not a question about charging).
+    _c("product_noun", "充电头 充电器 充电宝 充电线 数据线 充电盒"),
 )
 
 
 def concepts_in(text: str) -> list[Concept]:
-    """The concepts a shopper message asks about (lower-cased substring match of triggers)."""
+    """The concepts a shopper message asks about, in order of first appearance.
+
+    Triggers match lower-cased substrings; a longer trigger claims its characters, so a
+    shorter one inside it does not fire ("不充电" is a fault, not a charging question).
+    """
     lowered = text.lower()
-    return [c for c in CONCEPTS if any(t in lowered for t in c.triggers)]
+    matches = sorted(((start, trigger, concept) for concept in CONCEPTS for trigger in concept.triggers
+                      for start in _starts(lowered, trigger)),
+                     key=lambda m: (-len(m[1]), m[0]))
+    claimed: dict[int, int] = {}   # position -> length of the trigger that claimed it
+    fired: dict[str, tuple[int, Concept]] = {}
+    for start, trigger, concept in matches:
+        span = range(start, start + len(trigger))
+        if any(claimed.get(i, 0) > len(trigger) for i in span):
+            continue
+        claimed.update((i, max(claimed.get(i, 0), len(trigger))) for i in span)
+        if concept.name not in fired or start < fired[concept.name][0]:
+            fired[concept.name] = (start, concept)
+    return [c for _, c in sorted(fired.values(), key=lambda f: f[0]) if c.keys or c.markers]
+
+
+def trigger_words(text: str) -> set[str]:
+    """Every concept trigger found in a message: words that ask, rather than name a product."""
+    lowered = text.lower()
+    return {t for c in CONCEPTS for t in c.triggers if t in lowered}
+
+
+def _starts(text: str, word: str) -> list[int]:
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
