@@ -15,13 +15,13 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from copilot import escalation, styling, tokens
+from copilot import escalation, tokens
 from copilot.drafting import DraftRequest, Drafter
 from copilot.drafting.composer import Composer
 from copilot.drafting.grounding import check as grounding_check
 from copilot.errors import UpstreamError
 from copilot.events import Event
-from copilot.outfits import build_outfits
+from copilot.outfits import suggest_outfits
 from copilot.turns import Turn
 from copilot.wardrobe import Wardrobe
 from knowledge.records import Source
@@ -86,31 +86,36 @@ class Pipeline:
         mark("retrieval_ms")
         yield Event("sources", {"sources": [_source_view(s) for s in sources]})
 
-        outfits = None
-        if styling.is_styling_question(req.message, req.history):
-            outfits = await asyncio.to_thread(self._outfits, req)
+        outfits = await asyncio.to_thread(
+            suggest_outfits, req.message, req.history, sku_in_view=req.sku,
+            wardrobe=self.wardrobes.of(req.merchant))
+        if outfits is not None:
             mark("outfits_ms")
             yield Event("outfits", outfits.to_dict())
 
         request = DraftRequest(merchant=req.merchant, message=req.message, history=history,
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
                                outfits=outfits)
-        drafter, text = self.drafter, []
-        try:
-            async for delta in self.drafter.draft(request):
-                text.append(delta)
-                yield Event("draft.delta", {"text": delta})
-        except UpstreamError as err:
-            yield Event("error", {"code": err.code, "message": str(err), "fallback": self.composer.name,
-                                  "discarded": "".join(text)})
-            drafter, text = self.composer, []
-            async for delta in self.composer.draft(request):
-                text.append(delta)
-                yield Event("draft.delta", {"text": delta, "restart": not text[:-1]})
+        drafter, text, citations = self.drafter, [], None
+        if drafter is not self.composer:
+            try:
+                async for delta in drafter.draft(request):
+                    text.append(delta)
+                    yield Event("draft.delta", {"text": delta})
+                citations = _cited_numbers(request.sources, "".join(text))
+            except UpstreamError as err:
+                yield Event("error", {"code": err.code, "message": str(err),
+                                      "fallback": self.composer.name, "discarded": "".join(text)})
+                drafter, text = self.composer, []
+        if citations is None:
+            composition = self.composer.compose(request)
+            citations = composition.citations
+            for n, piece in enumerate(composition.pieces):
+                text.append(piece.text)
+                yield Event("draft.delta", {"text": piece.text, "restart": n == 0 and drafter is not self.drafter})
         draft = "".join(text)
-        citations = self._citations(drafter, request, draft)
         cited = [s for s in sources if s.id in citations] or list(sources)
-        report = grounding_check(draft, cited)
+        report = grounding_check(draft, cited + _outfit_sources(outfits))
         mark("draft_done_ms")
         yield Event("draft.done", {
             "text": draft, "citations": citations, "ungrounded": report.ungrounded,
@@ -119,17 +124,21 @@ class Pipeline:
             "timings": timings,
         })
 
-    def _outfits(self, req: AssistRequest):
-        wardrobe = self.wardrobes.of(req.merchant)
-        anchor = styling.find_anchor(req.message, req.history, sku_in_view=req.sku, catalog=wardrobe)
-        return build_outfits(anchor, wardrobe, styling.parse_request(req.message, req.history))
 
-    def _citations(self, drafter: Drafter, request: DraftRequest, draft: str) -> list[str]:
-        if drafter is self.composer:
-            return self.composer.compose(request).citations
-        numbered = {str(i): s.id for i, s in enumerate(request.sources, start=1)}
-        cited = [numbered[n] for n in dict.fromkeys(CITATION.findall(draft)) if n in numbered]
-        return cited or [s.id for s in request.sources]
+def _cited_numbers(sources: tuple[Source, ...], draft: str) -> list[str]:
+    """The sources an LLM draft cites as [n]; all of them when it cites none."""
+    numbered = {str(i): s.id for i, s in enumerate(sources, start=1)}
+    cited = [numbered[n] for n in dict.fromkeys(CITATION.findall(draft)) if n in numbered]
+    return cited or [s.id for s in sources]
+
+
+def _outfit_sources(outfits) -> list[Source]:
+    """Outfit items as grounding material: their titles and prices come from the catalog."""
+    if outfits is None:
+        return []
+    return [Source(id=i["sku_id"], kind="sku", title=i["title"], score=0.0,
+                   text=f"{i['title']} {i['price']}元 合计{o['total']}元 {o['added_total']}元")
+            for o in outfits.to_dict()["outfits"] for i in o["items"]]
 
 
 def _prompt_ref(drafter: Drafter, request: DraftRequest) -> dict | None:
