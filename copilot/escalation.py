@@ -34,6 +34,8 @@ DEFAULT_LEVEL_CUTOFFS = (0.15, 0.45, 0.75)   # lowest score of levels 1, 2 and 3
 INTENSITY_WEIGHT = 0.25      # each of: !!, ??, capitals, stretched characters
 CHASE_WEIGHT = 0.5           # the customer raised the same matter REPEAT_TURNS times or more
 SAME_REPLY_WEIGHT = 0.3      # the agent sent (nearly) the same reply twice or more
+FAILED_HELP_WEIGHT = 0.5     # a supervisor demand after the agent has already replied
+SUPERVISOR = "supervisor"    # the cue family whose demand FAILED_HELP_WEIGHT strengthens
 CARRY_FACTOR = 0.6           # an earlier angry customer turn's score, carried at this fraction
 CARRY_LEVEL = 2              # earlier turns below this level are not carried
 REPEAT_TURNS = 3
@@ -103,6 +105,7 @@ _CONTRAST = _compile(lex.CONTRAST)
 _CLAUSE_BREAK = _compile(lex.CLAUSE_BREAK)
 _NEGATION = _compile(lex.NEGATION_BEFORE)
 _HYPOTHETICAL = _compile(lex.HYPOTHETICAL_BEFORE)
+_HYPOTHETICAL_AFTER = _compile(lex.HYPOTHETICAL_AFTER)
 _INQUIRY = _compile(lex.INQUIRY_CLAUSE)
 _THIRD_PARTY = _compile(lex.THIRD_PARTY_BEFORE)
 _OTHER_TARGET = _compile(lex.OTHER_TARGET_AFTER)
@@ -125,7 +128,7 @@ def assess(message: str, history: Sequence[Turn] = (), *,
     text = _Text(message)
     signals = text.signals()
     if not text.calm:
-        signals += _history_signals(message, history)
+        signals += _history_signals(message, history, signals)
     best: dict[str, _Signal] = {}
     for signal in signals:
         if signal.key not in best or signal.weight > best[signal.key].weight:
@@ -185,7 +188,7 @@ class _Text:
             or (lex.INQUIRY in guards and bool(_INQUIRY.search(clause)))
             or (lex.THIRD_PARTY in guards and bool(_THIRD_PARTY.search(before)))
             or (lex.OTHER_TARGET in guards and bool(_OTHER_TARGET.search(self.text[end:clause_end])))
-            or (lex.HYPOTHETICAL in guards and _hypothetical(before, clause))
+            or (lex.HYPOTHETICAL in guards and _hypothetical(before, clause, self.text[end:]))
         )
 
     def _clause(self, start: int, end: int) -> tuple[int, int]:
@@ -213,8 +216,8 @@ def _spans(regex: re.Pattern, text: str) -> tuple[list[int], list[int]]:
     return [m.start() for m in matches], [m.end() for m in matches]
 
 
-def _hypothetical(before: str, clause: str) -> bool:
-    return bool(_HYPOTHETICAL.search(before)) or (
+def _hypothetical(before: str, clause: str, after: str) -> bool:
+    return bool(_HYPOTHETICAL.search(before) or _HYPOTHETICAL_AFTER.search(after)) or (
         "会" in before and clause.rstrip().endswith(("吗", "?", "？")))
 
 
@@ -243,10 +246,12 @@ def _count(word: str) -> int | None:
 
 # --- history -------------------------------------------------------------------------
 
-def _history_signals(message: str, history: Sequence[Turn]) -> list[_Signal]:
+def _history_signals(message: str, history: Sequence[Turn], current: list[_Signal]) -> list[_Signal]:
     customer = [t.text for t in history if t.role == "customer"]
     agent = [t.text for t in history if t.role == "agent"]
     signals = []
+    if agent and any(s.key == SUPERVISOR for s in current):
+        signals.append(_Signal("failed_help", FAILED_HELP_WEIGHT, "agent's replies did not help"))
     raised = _times_raised(customer, message)
     if raised >= REPEAT_TURNS:
         signals.append(_Signal("chase", CHASE_WEIGHT,

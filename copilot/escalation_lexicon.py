@@ -91,20 +91,21 @@ FAMILIES: tuple[CueFamily, ...] = (
     )),
     _family("bad_review", 0.55, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY),
             cues=(
-        (r"(?:给|打|写|吃|发|留)(?:个|你们)?差评|差评.{0,6}(?:写好|发出去|等着|伺候)",
+        (r"(?:给|打|写|吃|发|留)(?:你们)?(?:一)?(?:个)?差评|差评.{0,6}(?:写好|发出去|等着|伺候)",
          "a bad review"),
         (r"(?:1|one)[- ]star|bad review|negative review", "a bad review"),
     )),
     _family("safety", 0.85, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
-        (r"过敏|红疹|起疹|疹子|红肿|又红又肿|\brash\b|allergic|hives|swollen",
+        (r"过敏(?!体质|原|史)|红疹|起疹|疹子|红肿|又红又肿|\brash\b|allergic(?! to)|hives|swollen",
          "an allergic reaction"),
         (r"烫伤|烧伤|灼伤|\bburn(?:ed|t)? (?:my|her|his|our)", "a burn"),
-        (r"爆炸|炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|烧焦|烧坏|烧黑|把.{0,4}烧了|自燃|漏电|触电|"
-         r"explod|caught fire|on fire|smok(?:e|ing)\b|melt(?:ed|ing)|scorch|electric shock",
+        (r"爆炸|炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|冒火|火星|火花|烧焦|烧坏|烧黑|把.{0,4}烧了|烧(?:了)?(?:个|一个)?(?:洞|穿)|自燃|漏电|触电|"
+         r"explod|caught fire|on fire|smok(?:e|ing)\b|melt(?:ed|ing)|scorch|sparks?\b|electric shock",
          "a fire or electrical hazard"),
-        (r"受伤|划伤|割伤|划了.{0,3}口子|缝了?.{0,3}针|出血|流血|骨折|磕(?:了)?(?:个|一个)?(?:包|伤|破)|"
+        (r"受伤|划伤|割伤|划破|割破|流了.{0,4}血|划了.{0,3}口子|缝了?.{0,3}针|出血|流血|骨折|磕(?:了)?(?:个|一个)?(?:包|伤|破)|"
          r"扎(?:出血|伤|破)|injur|bleed|stitches|\bcut (?:my|her|his)", "an injury"),
         (r"食物中毒|中毒|上吐下泻|拉肚子|呕吐|food poisoning|vomit", "food poisoning"),
+        (r"发烧|咳嗽|头晕|呼吸困难|喘不上气|[水血]泡|\bfever\b|dizzy|can't breathe", "illness symptoms"),
         (r"(?:差点|误)(?:吞|食)|吞下去|窒息|chok(?:e|ing)|swallow", "a choking hazard"),
         (r"过期.{0,12}(?:喝|吃|用)了|(?:喝|吃|用)了.{0,12}过期|谋财害命", "an expired product consumed"),
     )),
@@ -117,7 +118,7 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"(?<![a-zA-Z])(?:tm|tmd|nmsl|cnm)(?![a-zA-Z])|他妈|妈的|操你|草泥马|去死|狗东西|狗店|狗商家|"
          r"废物|垃圾(?!袋|桶|篓|分类|处理|清理|箱|车|场)|你个头|老子|听不懂人话|人在回复|"
          r"是不是人(?=[啊在回呀吧?？]|$)|不是人(?=[啊吧呀，,。!！?？\s]|$)|"
-         r"什么德行|黑店|奸商|滚(?:蛋|吧|开|出去)?(?=$|[\s，,。.!！?？])",
+         r"什么德行|黑店|奸商|破(?:客服|店|公司)|(?:是|像)猪|猪脑|蠢猪|滚(?:蛋|吧|开|出去)?(?=$|[\s，,。.!！?？])",
          "abusive language"),
         (r"\bwtf\b|f+u+c+k|\bshit|\bidiot|\bstupid\b|\bmoron|\buseless\b|\bpathetic\b|"
          r"\b(?:are|is|r) a joke\b|bullshit|incompetent|\bclowns?\b", "abusive language"),
@@ -125,9 +126,9 @@ FAMILIES: tuple[CueFamily, ...] = (
     _family("staff_abuse", 0.6, "reports {label}", guards=(NEGATION, THIRD_PARTY), cues=(
         (r"骂我|辱骂|骚扰|威胁我|恐吓|harass|insulted me|threatened me", "abuse by shop staff"),
     )),
-    _family("fraud", 0.7, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY, HYPOTHETICAL), cues=(
-        (r"骗子|骗钱|骗人|被骗|诈骗|欺诈|坑人|被坑|假货|假冒|冒牌|山寨|二手当新|翻新机|"
-         r"\bscam|\bfraud|\bfake\b|counterfeit|\bliars?\b|rip[- ]?off",
+    _family("fraud", 0.75, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY, HYPOTHETICAL), cues=(
+        (r"骗子|骗钱|骗人|被骗|诈骗|欺诈|假货|假冒|冒牌|山寨|二手当新|翻新机|"
+         r"\bscam|\bfraud|\bfake\b|counterfeit|\bliars?\b",
          "accuses the shop of fraud or fakes"),
     )),
     _family("supervisor", 0.6, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY), cues=(
@@ -141,7 +142,7 @@ FAMILIES: tuple[CueFamily, ...] = (
     )),
     _family("repeat", 0.6, "{label}", guards=(*SOFT, NEGATION), cues=(
         (rf"第{COUNT}[次遍回]", "says it has asked {n} times"),
-        (rf"{COUNT}[次遍回]了", "says it has asked {n} times"),
+        (rf"{COUNT}[次遍回](?:了|都|还)", "says it has asked {n} times"),
         (r"(?:八百|一万|无数|好几|N)[遍次]|说了.{0,4}遍|又是这句|每次.{0,6}都", "repeated complaint"),
         (rf"(?:the )?{COUNT} times?\b(?!\s+(?:a|per|faster|more|better|cheaper|bigger|smaller|as)\b)",
          "says it has asked {n} times"),
@@ -157,12 +158,13 @@ FAMILIES: tuple[CueFamily, ...] = (
          "gives an ultimatum"),
     )),
     _family("anger", 0.4, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
-        (r"耍我|欺负|推脱|推来推去|踢皮球|不想再听|废话|什么态度|态度(?:这么|太|真|很)?差|有没有人管|搞什么|"
-         r"有没有搞错|气死|恶心死|受够|太过分|忍无可忍|别跟我扯|扯什么|死不认账|不承认|还要拖|拖多久|"
-         r"拖了.{0,4}(?:月|周|星期|天)|问东答西|骗我|糊弄|敷衍|复制粘贴|什么玩意|凭什么|气炸|"
+        (r"耍我|欺负|推脱|推来推去|踢皮球|不想再听|废话|什么态度|态度(?:这么|太|真|很)?差|有没有人管|"
+         r"搞什么|有没有搞错|气死|恶心死|受够|太过分|忍无可忍|别跟我扯|扯什么|死不认账|不承认|还要拖|"
+         r"拖多久|拖了.{0,4}(?:月|周|星期|天)|问东答西|答非所问|骗我|糊弄|敷衍|复制粘贴|什么玩意|什么破|"
+         r"凭什么|气炸|坑人|被坑|不想(?:再)?(?:跟|和)(?:你|客服)|(?:看|听)不懂(?:人话|中文|我说的)|"
          r"(?:是|这些|你这个|这个|个)机器人|机器人(?:客服|回复)",
          "angry wording"),
-        (r"ridiculous|unacceptable|furious|outraged|fed up|sick of|had enough|lied to|\bworst\b|"
+        (r"ridiculous|unacceptable|rip[- ]?off|furious|outraged|fed up|sick of|had enough|lied to|\bworst\b|"
          r"no reply|nobody (?:replies|answers)|copy[- ]paste|\bmad\b|\bangry\b|\bpissed\b",
          "angry wording"),
     )),
@@ -203,13 +205,15 @@ CLAUSE_BREAK = r"[，,。.!！?？;；~～\n…、]+|(?<=[\u4e00-\u9fff])\s+|\s+
 # match, OTHER_TARGET just after it, INQUIRY and THIRD_PARTY at the whole clause
 # (THIRD_PARTY only before the match).
 NEGATION_BEFORE = (
-    r"(?:不会|不想|不打算|不用|不必|先不|不要|并不|没有|没|别|不)(?:再|去|给|要|跟|向|会|想|打算)?"
+    r"(?:不会|不想|不打算|不用|不必|先不|不要|并不|没有|没|别|不)"
+    r"(?:太|很|怎么|大|是很|再|去|给|要|跟|向|会|想|打算)?"
     r"(?:你们|你)?$|\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|no)\b(?:\s+\w+){0,2}\s*$"
 )
 HYPOTHETICAL_BEFORE = (
-    r"会不会|不会是|怕|担心|万一|是否|如果|假如|防止|避免|有没有|"
+    r"会不会|不会是|怕|担心|万一|是否|如果|假如|防止|避免|有没有|对[^\s，,]{1,6}$|容易$|"
     r"\b(?:will|could|would|might|can|does|is) (?:it|this|they)\b|in case|afraid|worried"
 )
+HYPOTHETICAL_AFTER = r"^(?:的话|的情况)"   # "爆炸的话怎么办", "过敏的情况能退吗"
 INQUIRY_CLAUSE = (
     r"怎么|如何|找谁|在哪|哪里|哪儿|渠道|流程|入口|途径|按钮|请问|能不能|能.{0,8}吗|可以.{0,8}吗|"
     r"\bhow (?:do|can|to|does)\b|\bwhere\b|\bwho (?:do|should)\b|is there a way|any way"
