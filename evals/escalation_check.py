@@ -18,7 +18,7 @@ from copilot.escalation import assess
 from evals.cases import EvalCase, load_cases
 from evals.metrics import summarise
 
-DEFAULT_SAMPLES_DIR = Path("/work/shared/samples")
+DEFAULT_SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "samples"  # shared/ beside the repo
 TARGET = 0.9
 
 
