@@ -4,15 +4,20 @@
 
 Without FILEs it reads `anger.jsonl` and every `*/eval.jsonl` under the samples
 directory. Per file it scores the `escalation` cases, then counts false alarms on
-the `reply` and `outfit` cases whose `expect.escalate` is false, and lists every
-miss with its level, score and reasons. The exit status is 1 when any file is
-under TARGET precision or recall, or raises a false alarm.
+the `reply` and `outfit` cases whose `expect.escalate` is false, lists every miss
+with its level, score and reasons, and times `assess` on every message of the file
+with a TIMING_TURNS-turn history made of the file's own turns. The exit status is 1
+when any file is under TARGET precision or recall, or raises a false alarm.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from itertools import cycle, islice
 from pathlib import Path
+
+import numpy as np
 
 from copilot.escalation import assess
 from evals.cases import EvalCase, load_cases
@@ -20,6 +25,8 @@ from evals.metrics import summarise
 
 DEFAULT_SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "samples"  # shared/ beside the repo
 TARGET = 0.9
+TIMING_TURNS = 10
+TIMING_ROUNDS = 3
 
 
 def check(path: Path) -> bool:
@@ -43,7 +50,20 @@ def check(path: Path) -> bool:
     misses = [(c, a) for c, a in judged if a.escalate != bool(c.expect.escalate)]
     for case, assessment in misses:
         _print_miss(case, assessment)
+    print(f"assess p95 with a {TIMING_TURNS}-turn history: {_p95_ms(cases):.2f} ms")
     return ok and not alarms
+
+
+def _p95_ms(cases: list[EvalCase]) -> float:
+    turns = [t for case in cases for t in case.turns]
+    history = tuple(islice(cycle(turns), TIMING_TURNS)) if turns else ()
+    times = []
+    for _ in range(TIMING_ROUNDS):
+        for case in cases:
+            start = time.perf_counter()
+            assess(case.message, history)
+            times.append((time.perf_counter() - start) * 1000)
+    return float(np.percentile(times, 95))
 
 
 def _print_miss(case: EvalCase, assessment) -> None:
