@@ -23,7 +23,7 @@ from knowledge.lexical import terms
 from knowledge.records import Source
 
 MAX_FACTS = 3
-MIN_SCORE = 2.5            # below this the knowledge base has no answer
+MIN_SCORE = 2.0            # below this the knowledge base has no answer
 RELATIVE_FLOOR = 0.45      # a further fact must score at least this share of the best
 MIN_GAIN = 0.9             # ... and cover this much of the question not yet covered
 CONCEPT_KEY_SCORE = 3.0    # an attribute whose key answers an asked concept

@@ -109,12 +109,11 @@ class Composer:
         return f"{subject}：{text}"
 
     def _framed(self, clauses: list[Piece]) -> list[Piece]:
-        out = []
-        for i, clause in enumerate(clauses):
-            head = self.voice.greeting if i == 0 else ""
-            tail = self.voice.closing if i == len(clauses) - 1 else "。"
-            out.append(Piece(head + clause.text + tail, clause.sources))
-        return out
+        """Greeting, the clauses joined by 。, closing: one streamed delta each."""
+        out = [Piece(self.voice.greeting)]
+        out += [Piece(c.text + ("。" if i < len(clauses) - 1 else ""), c.sources)
+                for i, c in enumerate(clauses)]
+        return out + [Piece(self.voice.closing)]
 
 
 def _must_escalate(escalation: object) -> bool:

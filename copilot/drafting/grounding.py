@@ -6,8 +6,8 @@ are read from the draft and from the sources after normalising both sides the sa
 full-width -> half-width, Chinese numerals before a unit -> digits (七天 -> 7天),
 百分之九十五 -> 95%, 零下15 -> -15, ¥/块/块钱 -> 元, 日 -> 天, 度/°C -> ℃, 克 -> g,
 range marks (~ 至 到 —) -> "-". A draft quantity is grounded when a source holds the
-same quantity, or holds a range with it as an end; a bare number when a source holds
-that number with any unit. A SKU's price counts as "<price>元".
+same quantity, or holds a range with it as an end; a bare number (or a size, "48码")
+when a source holds that number. A SKU's price counts as "<price>元".
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ _CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_UNITS = ("个工作日|工作日|个小时|小时|分钟|个月|天|日|月|年|周|星期|次|元|块|码|倍|折|斤|公斤|"
              "厘米|公分|米|件|寸|英寸|层|双|对|克|秒")
 _CN_NUMBER = re.compile(rf"(?<![零〇一二两三四五六七八九十百千万])"
-                        rf"([零〇一二两三四五六七八九十百千万]+)(?=(?:{_CN_UNITS}))")
+                        rf"([零〇一二两三四五六七八九十百千万]+)"
+                        rf"(?=(?:{_CN_UNITS})|[到至~～—-][零〇一二两三四五六七八九十百千万\d])")
 _PERCENT_CN = re.compile(r"百分之([零〇一二两三四五六七八九十百千万]+|\d+(?:\.\d+)?)")
 _BELOW_ZERO = re.compile(r"零下\s*(\d)")
 _YUAN_PREFIX = re.compile(r"(?:[¥$]|rmb|cny)\s*(\d+(?:\.\d+)?)")
@@ -44,11 +45,13 @@ _QUANTITY = re.compile(
     rf"(?:-(?P<b>-?{_NUM})\s*(?P<ub>{_UNIT})?)?")
 _TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _CODE = re.compile(r"[a-z]+\d[a-z0-9.]*")
+# Units whose numbers sources often list bare ("尺码：46/48/50" grounds "48码").
+BARE_NUMBER_UNITS = ("码",)
 
 
 @dataclass(frozen=True)
 class GroundingReport:
-    ungrounded: list[str]      # the draft's quantities (as written) that no source holds
+    ungrounded: list[str]      # the draft's quantities (normalised) that no source holds
 
     @property
     def ok(self) -> bool:
@@ -60,10 +63,13 @@ def check(draft: str, sources: Sequence[Source]) -> GroundingReport:
     known: set[str] = set()
     for source in sources:
         known |= _source_quantities(source)
-    bare = {_number_of(q) for q in known}
+    numbers = {_number_of(q) for q in known}
+    unitless = {q for q in known if not _unit_of(q)}
     ungrounded = []
     for written, quantity in _quantities_as_written(draft):
-        if quantity in known or (quantity == _number_of(quantity) and quantity in bare):
+        number, unit = _number_of(quantity), _unit_of(quantity)
+        if quantity in known or (not unit and number in numbers) or \
+                (unit in BARE_NUMBER_UNITS and number in unitless):
             continue
         ungrounded.append(written)
     return GroundingReport(list(dict.fromkeys(ungrounded)))
