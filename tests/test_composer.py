@@ -185,3 +185,13 @@ def test_store_voice_is_configurable():
     voice = Voice(greeting="您好，", closing="。")
     comp = Composer(store_voice=voice).compose(_request("能放洗碗机洗不", sku_in_view="MUG-7"))
     assert comp.text.startswith("您好，") and comp.text.endswith("。")
+
+
+def test_an_other_items_clause_is_left_out_when_the_answer_names_the_product_category():
+    faq = _faq("FAQ-4", "能包装成礼盒吗？", "亲，杯子默认附赠礼盒；其他商品备注礼盒包装，加收8元哦~")
+    comp = Composer().compose(_request("有礼盒吗 要加钱不", sources=(faq, MUG), sku_in_view="MUG-7"))
+    assert "杯子默认附赠礼盒" in comp.text
+    assert "8元" not in comp.text and "其他商品" not in comp.text
+    kettle = Composer().compose(_request("有礼盒吗 要加钱不", sources=(faq, KETTLE),
+                                         sku_in_view="KT-2"))
+    assert "加收8元" in kettle.text

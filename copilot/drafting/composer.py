@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from copilot.drafting import DraftRequest
 from copilot.drafting.answer_finder import AnswerFinder, ScoredFact
 from copilot.drafting.composition import Composition, Piece
-from copilot.drafting.facts import Fact
+from copilot.drafting.facts import Fact, narrowed
 from copilot.drafting.outfit_text import outfit_pieces
 from knowledge.records import Source
 
@@ -87,7 +87,8 @@ class Composer:
         introduced: set[str] = set()
         for scored in facts:
             fact = scored.fact
-            text = _bare(fact.text)
+            category = (focus.record.get("category") or "") if focus else ""
+            text = _bare(narrowed(fact.text, category) if fact.source.kind != "sku" else fact.text)
             if fact.source.kind == "policy" and fact.source_id not in introduced:
                 title = fact.source.record.get("title") or fact.source.title
                 text = self.voice.policy_intro.format(title=title) + text

@@ -19,6 +19,8 @@ LONG_ITEM_CHARS = 90          # list items longer than this are split into sente
 LEAD_IN = ("：", ":")          # a sentence ending so introduces a list; it is no fact
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;~～])")
+OTHERS = ("其他", "其它", "其余")   # a clause opening so is about what the others named are not
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.、)）]|[（(]\d+[)）])\s*")
 _HEADING = re.compile(r"^\s*#{1,6}\s*")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
@@ -54,6 +56,17 @@ def facts_of(source: Source) -> list[Fact]:
 def sentences(text: str) -> list[str]:
     """Prose split after 。！？； (the punctuation stays with its sentence)."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip(" \t\n。；;")]
+
+
+def narrowed(text: str, category: str) -> str:
+    """`text` without its "其他…" clauses when another clause names `category`.
+
+    "领带默认附赠礼盒；其他商品加收10元" says nothing about 其他 for a 领带 shopper.
+    """
+    clauses = _CLAUSE_END.split(text)
+    if not category or not any(category in c for c in clauses):
+        return text
+    return "".join(c for c in clauses if not c.strip().startswith(OTHERS)).strip()
 
 
 def _sku_facts(source: Source) -> list[Fact]:
