@@ -111,12 +111,12 @@ class AnswerFinder:
 def _ranked(query: _Query, focus: Source | None, sources: Sequence[Source]) -> list[ScoredFact]:
     """Scored facts, best first; with a product in focus, other products' facts are left out
     (they describe something the shopper is not asking about)."""
-    facts = [f for s in sources for f in facts_of(s)
+    facts = [f for s in sorted(sources, key=lambda s: s.id) for f in facts_of(s)
              if not (focus and s.kind == "sku" and s.id != focus.id)]
     if not facts:
         return []
-    return sorted((_score(f, query, focus, facts) for f in facts), key=lambda s: s.score,
-                  reverse=True)
+    # Sources in id order and a stable sort: ties never depend on retrieval's ranking.
+    return sorted((_score(f, query, focus, facts) for f in facts), key=lambda s: -s.score)
 
 
 def _weights(text: str) -> dict[str, float]:
@@ -145,7 +145,7 @@ def _focus(query: _Query, sources: Sequence[Source], sku_in_view: str | None) ->
     """The product the question is about: the one in view, unless another is clearly named."""
     asking = query.asking
     best, best_score = None, 0.0
-    for source in sources:
+    for source in sorted(sources, key=lambda s: s.id):
         if source.kind != "sku":
             continue
         name = f"{source.title} {(source.record.get('attributes') or {}).get('颜色', '')}".lower()
