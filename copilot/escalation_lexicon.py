@@ -43,8 +43,10 @@ def _family(name, weight, reason, *, guards, cues):
                      cues=tuple(cues))
 
 
-# Counts written in Chinese or digits, for "第三次", "三次了", "4 times".
+# Counts written in Chinese or digits, for "第三次", "三次了", "4 times"; PURCHASE after a
+# count makes it a loyal customer ("第三次回购"), not a repeated complaint.
 COUNT = r"(?P<n>[三四五六七八九十几]+|\d+|third|fourth|fifth|sixth|three|four|five|six|many)"
+PURCHASE = r"买|购|回购|下单|来买|光顾|入手"
 
 FAMILIES: tuple[CueFamily, ...] = (
     _family("threat", 0.85, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
@@ -54,11 +56,11 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"工商局|工商部门|市场监管|市监局|监管局|质监局", "market regulators"),
         (r"律师|法院|起诉|告你们|告到底|立案|诉讼|打官司|法庭|法律途径|走法律", "legal action"),
         (r"电视台|记者|(?<!自)媒体|报社|维权栏目", "the media"),
-        (r"(?:平台|小二)介入|(?:找|申请|联系)(?:平台|小二)|平台小二|(?:到|去|向|上)?平台投诉|投诉到平台",
+        (r"(?:平台|小二)介入|(?:找|申请|联系)(?:平台|小二)|平台小二|(?:到|去|向|上)?平台投诉|投诉到平台|平台(?:处罚|处理|反映)|向平台",
          "platform intervention"),
         (r"拒付|(?:信用卡|银行).{0,6}(?:申诉|争议)", "a chargeback"),
         (r"\b(?:lawyer|attorney|sue|suing|lawsuit|court|legal action)\b", "legal action"),
-        (r"charge\s?back|disput\w* the (?:charge|payment)|(?:call|contact)\w* my bank",
+        (r"charge\s?back|(?:fil|open)\w* a (?:dispute|claim)|disput\w* the (?:charge|payment)|(?:call|contact)\w* my bank",
          "a chargeback"),
         (r"consumer (?:protection|council|association|rights)|\bBBB\b|\bFTC\b",
          "consumer protection"),
@@ -89,7 +91,7 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"post\w* (?:this|it|about you) (?:everywhere|online|on)|go(?:ing)? viral|expose you",
          "public exposure"),
     )),
-    _family("bad_review", 0.55, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY),
+    _family("bad_review", 0.6, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY),
             cues=(
         (r"(?:给|打|写|吃|发|留)(?:你们)?(?:一)?(?:个)?差评|差评.{0,6}(?:写好|发出去|等着|伺候)",
          "a bad review"),
@@ -99,14 +101,14 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"过敏(?!体质|原|史)|红疹|起疹|疹子|红肿|又红又肿|\brash\b|allergic(?! to)|hives|swollen",
          "an allergic reaction"),
         (r"烫伤|烧伤|灼伤|\bburn(?:ed|t)? (?:my|her|his|our)", "a burn"),
-        (r"爆炸|炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|冒火|火星|火花|烧焦|烧坏|烧黑|把.{0,4}烧了|烧(?:了)?(?:个|一个)?(?:洞|穿)|自燃|漏电|触电|"
-         r"explod|caught fire|on fire|smok(?:e|ing)\b|melt(?:ed|ing)|scorch|sparks?\b|electric shock",
+        (r"(?<!到)爆炸(?!款|头)|(?<![美帅好酷])炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|冒火|火星|火花|鼓包|(?:电池|机身|后盖).{0,4}膨胀|烧焦|烧坏|烧黑|把.{0,4}烧了|烧(?:了)?(?:个|一个)?(?:洞|穿)|自燃|漏电|触电|"
+         r"explod|caught fire|swell(?:ed|ing)? (?:up )?battery|battery (?:is )?swell|on fire|smok(?:e|ing)\b|melt(?:ed|ing)|scorch|sparks?\b|electric shock",
          "a fire or electrical hazard"),
-        (r"受伤|划伤|割伤|划破|割破|流了.{0,4}血|划了.{0,3}口子|缝了?.{0,3}针|出血|流血|骨折|磕(?:了)?(?:个|一个)?(?:包|伤|破)|"
+        (r"受伤|划伤|割伤|划破|割破|流了.{0,4}血|划了.{0,3}口子|缝了?.{0,3}针|出血(?!价)|流血|骨折|磕(?:了)?(?:个|一个)?(?:包|伤|破)|"
          r"扎(?:出血|伤|破)|injur|bleed|stitches|\bcut (?:my|her|his)", "an injury"),
-        (r"食物中毒|中毒|上吐下泻|拉肚子|呕吐|food poisoning|vomit", "food poisoning"),
-        (r"发烧|咳嗽|头晕|呼吸困难|喘不上气|[水血]泡|\bfever\b|dizzy|can't breathe", "illness symptoms"),
-        (r"(?:差点|误)(?:吞|食)|吞下去|窒息|chok(?:e|ing)|swallow", "a choking hazard"),
+        (r"(?:食物|甲醛|一氧化碳|农药|酒精)中毒|上吐下泻|拉肚子|呕吐|food poisoning|vomit", "food poisoning"),
+        (r"发烧(?!友|级)|咳嗽|头晕|呼吸困难|喘不上气|[水血]泡|\bfever\b|dizzy|can't breathe", "illness symptoms"),
+        (r"(?:差点|误)(?:吞|食)|吞下去|窒息(?!操作)|chok(?:e|ing)|swallow", "a choking hazard"),
         (r"过期.{0,12}(?:喝|吃|用)了|(?:喝|吃|用)了.{0,12}过期|谋财害命", "an expired product consumed"),
     )),
     _family("medical", 0.6, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
@@ -114,17 +116,17 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"安全(?:问题|隐患)|危险|dangerous|unsafe|safety hazard", "a safety hazard"),
     )),
     _family("insult", 0.8, "{label}", guards=(THIRD_PARTY, OTHER_TARGET), cues=(
-        (r"傻[xX逼比B×叉]|(?<![a-zA-Z])sb(?![a-zA-Z])|煞笔|脑残|智障|有病|神经病|弱智|白痴|蠢货|"
+        (r"傻[xX逼比B×叉]|(?<![a-zA-Z])sb(?![a-zA-Z])|煞笔|脑残|智障|(?<!我)有病|神经病|弱智|白痴|蠢货|"
          r"(?<![a-zA-Z])(?:tm|tmd|nmsl|cnm)(?![a-zA-Z])|他妈|妈的|操你|草泥马|去死|狗东西|狗店|狗商家|"
          r"废物|垃圾(?!袋|桶|篓|分类|处理|清理|箱|车|场)|你个头|老子|听不懂人话|人在回复|"
          r"是不是人(?=[啊在回呀吧?？]|$)|不是人(?=[啊吧呀，,。!！?？\s]|$)|"
-         r"什么德行|黑店|奸商|破(?:客服|店|公司)|(?:是|像)猪|猪脑|蠢猪|滚(?:蛋|吧|开|出去)?(?=$|[\s，,。.!！?？])",
+         r"什么德行|黑店|奸商|无良|黑心|(?:客服|你们)(?:是不是)?(?:都)?死(?:了|光)|人都死(?:了|光)|破(?:客服|店|公司)|(?:是|像)猪|猪脑|蠢猪|滚(?:蛋|吧|开|出去)?(?=$|[\s，,。.!！?？])",
          "abusive language"),
         (r"\bwtf\b|f+u+c+k|\bshit|\bidiot|\bstupid\b|\bmoron|\buseless\b|\bpathetic\b|"
          r"\b(?:are|is|r) a joke\b|bullshit|incompetent|\bclowns?\b", "abusive language"),
     )),
     _family("staff_abuse", 0.6, "reports {label}", guards=(NEGATION, THIRD_PARTY), cues=(
-        (r"骂我|辱骂|骚扰|威胁我|恐吓|harass|insulted me|threatened me", "abuse by shop staff"),
+        (r"骂我|骂人|辱骂|骚扰|威胁我|恐吓|harass|insulted me|threatened me", "abuse by shop staff"),
     )),
     _family("fraud", 0.75, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY, HYPOTHETICAL), cues=(
         (r"骗子|骗钱|骗人|被骗|诈骗|欺诈|假货|假冒|冒牌|山寨|二手当新|翻新机|"
@@ -141,31 +143,31 @@ FAMILIES: tuple[CueFamily, ...] = (
          "demands a supervisor"),
     )),
     _family("repeat", 0.6, "{label}", guards=(*SOFT, NEGATION), cues=(
-        (rf"第{COUNT}[次遍回]", "says it has asked {n} times"),
+        (rf"第{COUNT}[次遍回](?!{PURCHASE})", "says it has asked {n} times"),
         (rf"{COUNT}[次遍回](?:了|都|还)", "says it has asked {n} times"),
         (r"(?:八百|一万|无数|好几|N)[遍次]|说了.{0,4}遍|又是这句|每次.{0,6}都", "repeated complaint"),
-        (rf"(?:the )?{COUNT} times?\b(?!\s+(?:a|per|faster|more|better|cheaper|bigger|smaller|as)\b)",
+        (rf"(?:the )?{COUNT} times?\b(?!\s+(?:a|per|faster|more|better|cheaper|bigger|smaller|as|buying|ordering)\b)",
          "says it has asked {n} times"),
         (r"again and again|keep(?:s)? (?:telling|saying|asking|sending)|same (?:copy[- ]paste )?answer",
          "repeated complaint"),
     )),
     _family("ultimatum", 0.4, "{label}", guards=SOFT, cues=(
-        (r"今天(?:再)?不.{0,10}就|再不.{0,12}就|不然|否则|这事没完|没完没了|追究到底|看着办|"
+        (r"今天(?:再)?不.{0,10}就|再(?:不|敢).{0,12}就|不然|否则|这事没完|没完没了|追究到底|看着办|"
          r"给(?:我|个)?(?:一)?(?:个)?说法|给我等着|(?:就)?等着(?:吧|瞧|吃|处理)|说到做到|别想|走着瞧|后果自负|"
          r"(?:今天|马上|立刻|立即)(?:必须)?给我|必须给我|你们必须",
          "gives an ultimatum"),
-        (r"\bunless\b|\bor else\b|by tonight|I'?m done|not joking|not kidding|(?-i:\bNOW\b)|last chance",
+        (r"\bunless\b|\bor else\b|\bor I(?:'m| am| will|'ll)\b|by tonight|I'?m done|not joking|not kidding|(?-i:\bNOW\b)|last chance",
          "gives an ultimatum"),
     )),
     _family("anger", 0.4, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
         (r"耍我|欺负|推脱|推来推去|踢皮球|不想再听|废话|什么态度|态度(?:这么|太|真|很)?差|有没有人管|"
          r"搞什么|有没有搞错|气死|恶心死|受够|太过分|忍无可忍|别跟我扯|扯什么|死不认账|不承认|还要拖|"
          r"拖多久|拖了.{0,4}(?:月|周|星期|天)|问东答西|答非所问|骗我|糊弄|敷衍|复制粘贴|什么玩意|什么破|"
-         r"凭什么|气炸|坑人|被坑|不想(?:再)?(?:跟|和)(?:你|客服)|(?:看|听)不懂(?:人话|中文|我说的)|"
+         r"凭什么|气炸|没人(?:回|理|管)|坑人|被坑|不想(?:再)?(?:跟|和)(?:你|客服)|(?:看|听)不懂(?:人话|中文|我说的)|"
          r"(?:是|这些|你这个|这个|个)机器人|机器人(?:客服|回复)",
          "angry wording"),
         (r"ridiculous|unacceptable|rip[- ]?off|furious|outraged|fed up|sick of|had enough|lied to|\bworst\b|"
-         r"no reply|nobody (?:replies|answers)|copy[- ]paste|\bmad\b|\bangry\b|\bpissed\b",
+         r"no reply|(?:nobody|no one) (?:replies|answers)|unbelievable|disgusting|copy[- ]paste|\bmad\b|\bangry\b|\bpissed\b",
          "angry wording"),
     )),
     _family("compensation", 0.35, "{label}", guards=(*SOFT, NEGATION, INQUIRY), cues=(
@@ -183,7 +185,7 @@ FAMILIES: tuple[CueFamily, ...] = (
 PRAISE_CUES = (
     r"好看|漂亮|美哭|美得|好美|真美|太美|美炸|好吃|好用|好穿|舒服|喜欢|爱了|爱死|绝了|绝绝子|满意|推荐|"
     r"安利|回购|五星|(?:写|给|打|改成|留)(?:个|了|一千字|五星)?好评|太香|真香|香了|(?:这么|太|好|真|又)便宜|"
-    r"划算|值了|超值|没话说|质量(?:真|很|超)?好|很好|不错|挺好|犯规|惊艳|杀疯|剁手|种草|"
+    r"划算|值了|超值|没话说|一如既往|质量(?:真|很|超)?好|很好|不错|挺好|犯规|惊艳|杀疯|剁手|种草|"
     r"\bnice\b|\blove\b|pretty|gorgeous|beautiful|amazing|awesome|\bgreat\b|perfect|\bcute\b|10/10|"
     r"obsessed|😍|🥰|❤|♥|👍|😘"
 )
@@ -210,7 +212,7 @@ NEGATION_BEFORE = (
     r"(?:你们|你)?$|\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|no)\b(?:\s+\w+){0,2}\s*$"
 )
 HYPOTHETICAL_BEFORE = (
-    r"会不会|不会是|怕|担心|万一|是否|如果|假如|防止|避免|有没有|对[^\s，,]{1,6}$|容易$|"
+    r"会不会|不会是|怕|担心|万一|是否|如果|假如|防止|避免|有没有|小心|注意|当心|以免|谨防|对[^\s，,]{1,6}$|容易$|"
     r"\b(?:will|could|would|might|can|does|is) (?:it|this|they)\b|in case|afraid|worried"
 )
 HYPOTHETICAL_AFTER = r"^(?:的话|的情况)"   # "爆炸的话怎么办", "过敏的情况能退吗"

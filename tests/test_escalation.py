@@ -31,6 +31,11 @@ CRITICAL = [
     ("Your product gave me hives and I ended up at the hospital", "allergic"),
     ("SERIOUSLY?? 你们发来的是二手机，this is fraud, 我要去12315", "12315"),
     ("客服是机器人吗 get me a real human, 不然我就给差评发到所有平台", "organised"),
+    ("你们客服是不是都死了？两天没人回", "abusive"),
+    ("手机刚买一周屏幕就鼓包了，电池膨胀，吓得我不敢用", "fire"),
+    ("你们的客服骂人？？我要找你们主管", "abuse by shop staff"),
+    ("the strap snapped and my phone cracked, unbelievable. Refund me or I'm filing a dispute",
+     "chargeback"),
 ]
 
 # Our own calm or mildly unhappy messages: strong words used for praise, jokes, calm
@@ -57,6 +62,12 @@ CALM = [
     "I'm allergic to nickel, is the watch strap nickel-free?",
     "Can I speak to someone about a bulk order? Maybe a manager?",
     "lol 这个 hoodie is insane 我要再买一件",
+    "这个耳机是发烧级的吗",
+    "这条裙子好看到爆炸",
+    "羽绒服的蓬松膨胀度是多少",
+    "我有病吧一口气买了五件",
+    "说明书上写着小心烫伤，这个要怎么用才安全？",
+    "已经第三次买了，一如既往的好",
 ]
 
 
