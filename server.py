@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from copilot.components import build
 from copilot.errors import CopilotError
-from copilot.routes import conversations, knowledge
+from copilot.routes import conversations, knowledge, web
 from copilot.settings import Settings
 
 
@@ -45,4 +45,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
+    app.include_router(web.router)
     return app
