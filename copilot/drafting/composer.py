@@ -85,21 +85,20 @@ class Composer:
                  sku_in_view: str | None) -> list[Piece]:
         pieces: list[Piece] = []
         introduced: set[str] = set()
+        category = (focus.record.get("category") or "") if focus else ""
         for scored in facts:
             fact = scored.fact
-            category = (focus.record.get("category") or "") if focus else ""
             text = _bare(narrowed(fact.text, category) if fact.source.kind != "sku" else fact.text)
             if fact.source.kind == "policy" and fact.source_id not in introduced:
                 title = fact.source.record.get("title") or fact.source.title
                 text = self.voice.policy_intro.format(title=title) + text
             elif fact.source.kind == "sku":
-                text = self._product_clause(fact, text, focus, sku_in_view)
+                text = self._product_clause(fact, text, sku_in_view)
             introduced.add(fact.source_id)
             pieces.append(Piece(text, (fact.source_id,)))
         return pieces
 
-    def _product_clause(self, fact: Fact, text: str, focus: Source | None,
-                        sku_in_view: str | None) -> str:
+    def _product_clause(self, fact: Fact, text: str, sku_in_view: str | None) -> str:
         if fact.source.id == sku_in_view:
             subject = "这款"
         else:
