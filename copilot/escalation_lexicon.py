@@ -47,6 +47,7 @@ def _family(name, weight, reason, *, guards, cues):
 # count makes it a loyal customer ("第三次回购"), not a repeated complaint.
 COUNT = r"(?P<n>[三四五六七八九十几]+|\d+|third|fourth|fifth|sixth|three|four|five|six|many)"
 PURCHASE = r"买|购|回购|下单|来买|光顾|入手"
+NOT_REPEAT = r"a|per|faster|more|better|cheaper|bigger|smaller|as|buying|ordering"  # "3 times a day"
 
 FAMILIES: tuple[CueFamily, ...] = (
     _family("threat", 0.85, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
@@ -60,8 +61,8 @@ FAMILIES: tuple[CueFamily, ...] = (
          "platform intervention"),
         (r"拒付|(?:信用卡|银行).{0,6}(?:申诉|争议)", "a chargeback"),
         (r"\b(?:lawyer|attorney|sue|suing|lawsuit|court|legal action)\b", "legal action"),
-        (r"charge\s?back|(?:fil|open)\w* a (?:dispute|claim)|disput\w* the (?:charge|payment)|(?:call|contact)\w* my bank",
-         "a chargeback"),
+        (r"charge\s?back|(?:fil|open)\w* a (?:dispute|claim)|disput\w* the (?:charge|payment)|"
+         r"(?:call|contact)\w* my bank", "a chargeback"),
         (r"consumer (?:protection|council|association|rights)|\bBBB\b|\bFTC\b",
          "consumer protection"),
         (r"(?:report\w*|complain\w*|complaint) (?:\w+ ){0,4}(?:to|with) the platform",
@@ -101,11 +102,14 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"过敏(?!体质|原|史)|红疹|起疹|疹子|红肿|又红又肿|\brash\b|allergic(?! to)|hives|swollen",
          "an allergic reaction"),
         (r"烫伤|烧伤|灼伤|\bburn(?:ed|t)? (?:my|her|his|our)", "a burn"),
-        (r"(?<!到)爆炸(?!款|头)|(?<![美帅好酷])炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|冒火|火星|火花|鼓包|(?:电池|机身|后盖).{0,4}膨胀|烧焦|烧坏|烧黑|把.{0,4}烧了|烧(?:了)?(?:个|一个)?(?:洞|穿)|自燃|漏电|触电|"
-         r"explod|caught fire|swell(?:ed|ing)? (?:up )?battery|battery (?:is )?swell|on fire|smok(?:e|ing)\b|melt(?:ed|ing)|scorch|sparks?\b|electric shock",
-         "a fire or electrical hazard"),
-        (r"受伤|划伤|割伤|划破|割破|流了.{0,4}血|划了.{0,3}口子|缝了?.{0,3}针|出血(?!价)|流血|骨折|磕(?:了)?(?:个|一个)?(?:包|伤|破)|"
-         r"扎(?:出血|伤|破)|injur|bleed|stitches|\bcut (?:my|her|his)", "an injury"),
+        (r"(?<!到)爆炸(?!款|头)|(?<![美帅好酷])炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|冒火|"
+         r"火星|火花|鼓包|(?:电池|机身|后盖).{0,4}膨胀|烧焦|烧坏|烧黑|把.{0,4}烧了|"
+         r"烧(?:了)?(?:个|一个)?(?:洞|穿)|自燃|漏电|触电", "a fire or electrical hazard"),
+        (r"explod|caught fire|swell(?:ed|ing)? (?:up )?battery|battery (?:is )?swell|on fire|"
+         r"smok(?:e|ing)\b|melt(?:ed|ing)|scorch|sparks?\b|electric shock", "a fire or electrical hazard"),
+        (r"受伤|划伤|割伤|划破|割破|流了.{0,4}血|划了.{0,3}口子|缝了?.{0,3}针|出血(?!价)|流血|骨折|"
+         r"磕(?:了)?(?:个|一个)?(?:包|伤|破)|扎(?:出血|伤|破)", "an injury"),
+        (r"injur|bleed|stitches|\bcut (?:my|her|his)", "an injury"),
         (r"(?:食物|甲醛|一氧化碳|农药|酒精)中毒|上吐下泻|拉肚子|呕吐|food poisoning|vomit", "food poisoning"),
         (r"发烧(?!友|级)|咳嗽|头晕|呼吸困难|喘不上气|[水血]泡|\bfever\b|dizzy|can't breathe", "illness symptoms"),
         (r"(?:差点|误)(?:吞|食)|吞下去|窒息(?!操作)|chok(?:e|ing)|swallow", "a choking hazard"),
@@ -120,7 +124,8 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"(?<![a-zA-Z])(?:tm|tmd|nmsl|cnm)(?![a-zA-Z])|他妈|妈的|操你|草泥马|去死|狗东西|狗店|狗商家|"
          r"废物|垃圾(?!袋|桶|篓|分类|处理|清理|箱|车|场)|你个头|老子|听不懂人话|人在回复|"
          r"是不是人(?=[啊在回呀吧?？]|$)|不是人(?=[啊吧呀，,。!！?？\s]|$)|"
-         r"什么德行|黑店|奸商|无良|黑心|(?:客服|你们)(?:是不是)?(?:都)?死(?:了|光)|人都死(?:了|光)|破(?:客服|店|公司)|(?:是|像)猪|猪脑|蠢猪|滚(?:蛋|吧|开|出去)?(?=$|[\s，,。.!！?？])",
+         r"什么德行|黑店|奸商|无良|黑心|(?:客服|你们)(?:是不是)?(?:都)?死(?:了|光)|人都死(?:了|光)|"
+         r"破(?:客服|店|公司)|(?:是|像)猪|猪脑|蠢猪|滚(?:蛋|吧|开|出去)?(?=$|[\s，,。.!！?？])",
          "abusive language"),
         (r"\bwtf\b|f+u+c+k|\bshit|\bidiot|\bstupid\b|\bmoron|\buseless\b|\bpathetic\b|"
          r"\b(?:are|is|r) a joke\b|bullshit|incompetent|\bclowns?\b", "abusive language"),
@@ -146,8 +151,7 @@ FAMILIES: tuple[CueFamily, ...] = (
         (rf"第{COUNT}[次遍回](?!{PURCHASE})", "says it has asked {n} times"),
         (rf"{COUNT}[次遍回](?:了|都|还)", "says it has asked {n} times"),
         (r"(?:八百|一万|无数|好几|N)[遍次]|说了.{0,4}遍|又是这句|每次.{0,6}都", "repeated complaint"),
-        (rf"(?:the )?{COUNT} times?\b(?!\s+(?:a|per|faster|more|better|cheaper|bigger|smaller|as|buying|ordering)\b)",
-         "says it has asked {n} times"),
+        (rf"(?:the )?{COUNT} times?\b(?!\s+(?:{NOT_REPEAT})\b)", "says it has asked {n} times"),
         (r"again and again|keep(?:s)? (?:telling|saying|asking|sending)|same (?:copy[- ]paste )?answer",
          "repeated complaint"),
     )),
@@ -156,7 +160,8 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"给(?:我|个)?(?:一)?(?:个)?说法|给我等着|(?:就)?等着(?:吧|瞧|吃|处理)|说到做到|别想|走着瞧|后果自负|"
          r"(?:今天|马上|立刻|立即)(?:必须)?给我|必须给我|你们必须",
          "gives an ultimatum"),
-        (r"\bunless\b|\bor else\b|\bor I(?:'m| am| will|'ll)\b|by tonight|I'?m done|not joking|not kidding|(?-i:\bNOW\b)|last chance",
+        (r"\bunless\b|\bor else\b|\bor I(?:'m| am| will|'ll)\b|by tonight|I'?m done|not joking|"
+         r"not kidding|(?-i:\bNOW\b)|last chance",
          "gives an ultimatum"),
     )),
     _family("anger", 0.4, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
@@ -167,7 +172,8 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"(?:是|这些|你这个|这个|个)机器人|机器人(?:客服|回复)",
          "angry wording"),
         (r"ridiculous|unacceptable|rip[- ]?off|furious|outraged|fed up|sick of|had enough|lied to|\bworst\b|"
-         r"no reply|(?:nobody|no one) (?:replies|answers)|unbelievable|disgusting|copy[- ]paste|\bmad\b|\bangry\b|\bpissed\b",
+         r"no reply|(?:nobody|no one) (?:replies|answers)|unbelievable|disgusting|copy[- ]paste|"
+         r"\bmad\b|\bangry\b|\bpissed\b",
          "angry wording"),
     )),
     _family("compensation", 0.35, "{label}", guards=(*SOFT, NEGATION, INQUIRY), cues=(
