@@ -105,24 +105,36 @@ def load_template(path: Path) -> PromptTemplate:
     if not name:
         raise ConfigError(f"{path}: a prompt file must be named <task>@<version>.md, e.g. reply@1.md")
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
-        meta = _FrontMatter.model_validate(post.metadata)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read the prompt file: {err}") from err
+    return parse_template(text, where=str(path), task=name["task"], version=int(name["version"]))
+
+
+def parse_template(text: str, *, where: str, task: str, version: int) -> PromptTemplate:
+    """Validate a prompt's text (front matter and sections) as `task@version`.
+
+    Files and versions stored by trainers go through this same check; any problem is
+    a `ConfigError` that starts with `where`.
+    """
+    try:
+        post = frontmatter.loads(text)
+        meta = _FrontMatter.model_validate(post.metadata)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{where}: cannot read the front matter: {err}") from err
     except ValidationError as err:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in err.errors()
         )
-        raise ConfigError(f"{path}: bad front matter: {problems}") from err
-    expected_id = f"{meta.task}@{meta.version}"
-    if (name["task"], int(name["version"])) != (meta.task, meta.version) or meta.id != expected_id:
+        raise ConfigError(f"{where}: bad front matter: {problems}") from err
+    expected_id = f"{task}@{version}"
+    if (meta.task, meta.version, meta.id) != (task, version, expected_id):
         raise ConfigError(
-            f"{path}: front matter says id={meta.id!r}, task={meta.task!r}, version={meta.version}; "
-            f"for this file name they must be id={path.stem!r}, task={name['task']!r}, "
-            f"version={name['version']}"
+            f"{where}: front matter says id={meta.id!r}, task={meta.task!r}, version={meta.version}; "
+            f"here they must be id={expected_id!r}, task={task!r}, version={version}"
         )
-    messages = _sections(path, post.content)
-    _check_placeholders(path, messages, meta.variables)
+    messages = _sections(where, post.content)
+    _check_placeholders(where, messages, meta.variables)
     return PromptTemplate(
         id=meta.id,
         version=meta.version,
@@ -134,7 +146,7 @@ def load_template(path: Path) -> PromptTemplate:
     )
 
 
-def _sections(path: Path, body: str) -> tuple[tuple[Role, str], ...]:
+def _sections(path: Path | str, body: str) -> tuple[tuple[Role, str], ...]:
     headings = list(_SECTION.finditer(body))
     if not headings or body[: headings[0].start()].strip():
         raise ConfigError(f"{path}: the body must start with a '## system' or '## user' heading")
@@ -152,7 +164,7 @@ def _sections(path: Path, body: str) -> tuple[tuple[Role, str], ...]:
     return tuple(messages)
 
 
-def _check_placeholders(path: Path, messages: tuple[tuple[Role, str], ...], declared: list[str]) -> None:
+def _check_placeholders(path: Path | str, messages: tuple[tuple[Role, str], ...], declared: list[str]) -> None:
     used: set[str] = set()
     for role, text in messages:
         try:
