@@ -128,7 +128,7 @@ def assess(message: str, history: Sequence[Turn] = (), *,
     text = _Text(message)
     signals = text.signals()
     if not text.calm:
-        signals += _history_signals(message, history, signals)
+        signals += _history_signals(message, history, signals, thresholds)
     best: dict[str, _Signal] = {}
     for signal in signals:
         if signal.key not in best or signal.weight > best[signal.key].weight:
@@ -246,7 +246,8 @@ def _count(word: str) -> int | None:
 
 # --- history -------------------------------------------------------------------------
 
-def _history_signals(message: str, history: Sequence[Turn], current: list[_Signal]) -> list[_Signal]:
+def _history_signals(message: str, history: Sequence[Turn], current: list[_Signal],
+                     thresholds: Thresholds) -> list[_Signal]:
     customer = [t.text for t in history if t.role == "customer"]
     agent = [t.text for t in history if t.role == "agent"]
     signals = []
@@ -260,7 +261,7 @@ def _history_signals(message: str, history: Sequence[Turn], current: list[_Signa
     if same >= 2:
         signals.append(_Signal("same_reply", SAME_REPLY_WEIGHT,
                                f"agent sent the same reply {same} times"))
-    earlier = [assess(text, thresholds=DEFAULT_THRESHOLDS) for text in customer]
+    earlier = [assess(text, thresholds=thresholds) for text in customer]
     strongest = max(earlier, key=lambda a: a.score, default=None)
     if strongest is not None and strongest.level >= CARRY_LEVEL:
         signals.append(_Signal("earlier", round(strongest.score * CARRY_FACTOR, 3),
@@ -268,12 +269,12 @@ def _history_signals(message: str, history: Sequence[Turn], current: list[_Signa
     return signals
 
 
-def _times_raised(earlier: list[str], message: str) -> int:
+def _times_raised(previous: list[str], message: str) -> int:
     """Customer turns on the matter of the message, counted back while each chases the one before."""
-    turns = [t for t in earlier if _size(t) >= MIN_TURN_CHARS] + [message]
+    turns = [t for t in previous if _size(t) >= MIN_TURN_CHARS] + [message]
     count = 1
-    for later, earlier in zip(reversed(turns), reversed(turns[:-1])):
-        if not (_CHASE.search(later) or _overlap(_grams(later), _grams(earlier)) >= TOPIC_OVERLAP):
+    for later, before in zip(reversed(turns), reversed(turns[:-1])):
+        if not (_CHASE.search(later) or _overlap(_grams(later), _grams(before)) >= TOPIC_OVERLAP):
             break
         count += 1
     return count
