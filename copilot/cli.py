@@ -154,3 +154,53 @@ def keys_add(role: Annotated[str, typer.Option(help="agent | merchant | trainer 
         _fail(err)
     finally:
         ledger.close()
+
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEMO_MERCHANT = "qinghe"
+
+
+@app.command()
+def demo(simulate: Annotated[bool, typer.Option(help="send the demo shopper messages")] = True) -> None:
+    """Load the demo merchant, print a key per role, start the server and the shopper simulator."""
+    import uvicorn
+
+    from copilot.auth import new_key
+    from server import create_app
+
+    settings = Settings()
+    parts = build(settings)
+    try:
+        if DEMO_MERCHANT not in parts.kb.merchants():
+            parts.kb.create_merchant(DEMO_MERCHANT, name="青禾服饰")
+        for report in ingest_paths(parts.kb, DEMO_MERCHANT, [DEMO_DIR / "merchant"]):
+            console.print(f"loaded {report['records']} {report['kind']} records "
+                          f"({report['embedded']} embedded)")
+        keys = {role: new_key(parts.ledger, role=role, merchant=None if role == "admin" else DEMO_MERCHANT,
+                              label=f"demo-{role}")
+                for role in ("agent", "merchant", "trainer", "admin")}
+    finally:
+        parts.close()
+    url = f"http://{settings.host}:{settings.port}"
+    console.print(f"\n[bold]Copilot demo[/bold] for merchant {DEMO_MERCHANT} (青禾服饰)")
+    console.print(f"  agent screen   {url}/   (log in with the agent key)")
+    console.print(f"  API docs       {url}/docs")
+    for role, key in keys.items():
+        console.print(f"  {role:<8} key   {key}")
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=settings.host,
+                                           port=settings.port, log_level="warning"))
+
+    async def main() -> None:
+        tasks = [asyncio.create_task(server.serve())]
+        if simulate:
+            from copilot.simulator import simulate as run_simulator
+
+            while not server.started:
+                await asyncio.sleep(0.1)
+            console.print("  shopper simulator: sending demo messages at a human pace")
+            tasks.append(asyncio.create_task(run_simulator(
+                base_url=url, api_key=keys["merchant"], merchant=DEMO_MERCHANT,
+                messages_path=DEMO_DIR / "shopper_messages.jsonl")))
+        await asyncio.gather(*tasks)
+
+    asyncio.run(main())

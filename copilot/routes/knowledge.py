@@ -43,6 +43,14 @@ def list_merchants(kb: KB, caller: Caller) -> list[dict]:
     return [{"id": m, "name": n} for m, n in sorted(visible.items())]
 
 
+@router.post("/{merchant}/search")
+def search(merchant: str, body: SearchRequest, parts: Parts, caller: Caller) -> dict:
+    """What retrieval returns for a message (for AI trainers debugging answers)."""
+    require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
+    sources = parts.retriever.search(merchant, body.message, sku=body.sku, k=body.k)
+    return {"sources": [s.model_dump(mode="json") for s in sources]}
+
+
 @router.post("/{merchant}/{kind}")
 def upload(merchant: str, kind: KindPath, kb: KB, caller: Caller,
            files: list[UploadFile] = File(description="one or more files of this kind")) -> dict:
@@ -72,11 +80,3 @@ def get_record(merchant: str, kind: KindPath, record_id: str, kb: KB, caller: Ca
 def delete_record(merchant: str, kind: KindPath, record_id: str, kb: KB, caller: Caller) -> dict:
     require(caller, roles={"merchant"}, merchant=merchant)
     return {"deleted": kb.delete(merchant, KIND_OF[kind], [record_id])}
-
-
-@router.post("/{merchant}/search")
-def search(merchant: str, body: SearchRequest, parts: Parts, caller: Caller) -> dict:
-    """What retrieval returns for a message (for AI trainers debugging answers)."""
-    require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
-    sources = parts.retriever.search(merchant, body.message, sku=body.sku, k=body.k)
-    return {"sources": [s.model_dump(mode="json") for s in sources]}
