@@ -104,3 +104,10 @@ class UploadRejected(CopilotError):
             "message": f"upload rejected, nothing stored: {len(self.problems)} problem(s)",
             "problems": [asdict(p) for p in self.problems],
         }
+
+
+class InvalidPrompt(CopilotError):
+    """A prompt version a trainer sent that does not validate; nothing was stored."""
+
+    status = 422
+    code = "invalid_prompt"
