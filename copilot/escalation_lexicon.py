@@ -57,7 +57,7 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"工商局|工商部门|市场监管|市监局|监管局|质监局", "market regulators"),
         (r"律师|法院|起诉|告你们|告到底|立案|诉讼|打官司|法庭|法律途径|走法律", "legal action"),
         (r"电视台|记者|(?<!自)媒体|报社|维权栏目", "the media"),
-        (r"(?:平台|小二)介入|(?:找|申请|联系)(?:平台|小二)|平台小二|(?:到|去|向|上)?平台投诉|投诉到平台|平台(?:处罚|处理|反映)|向平台",
+        (r"(?:平台|小二)介入|(?:找|申请|联系)(?:平台|小二)|平台小二|(?:到|去|向|上)?平台投诉|投诉到平台|平台(?:处罚|处理|反映|申诉)|向平台",
          "platform intervention"),
         (r"拒付|(?:信用卡|银行).{0,6}(?:申诉|争议)", "a chargeback"),
         (r"\b(?:lawyer|attorney|sue|suing|lawsuit|court|legal action)\b", "legal action"),
@@ -70,7 +70,8 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"\bthe media\b|\bjournalists?\b|\breporters?\b|\bthe news\b", "the media"),
     )),
     _family("organised", 0.85, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
-        (r"集体投诉|一起投诉|联合投诉|拉了?个?群|(?:所有|每个|各个|全)平台", "an organised complaint"),
+        (r"集体投诉|一起投诉|联合投诉|拉了?个?群|(?:所有|每个|各个|全)平台|刷.{0,6}(?:评论区|差评)",
+         "an organised complaint"),
         (r"every (?:platform|site)|all (?:platforms|sites)|tag (?:your|the) (?:brand|shop|store)",
          "an organised complaint"),
     )),
@@ -101,7 +102,7 @@ FAMILIES: tuple[CueFamily, ...] = (
     _family("safety", 0.85, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
         (r"过敏(?!体质|原|史)|红疹|起疹|疹子|红肿|又红又肿|\brash\b|allergic(?! to)|hives|swollen",
          "an allergic reaction"),
-        (r"烫伤|烧伤|灼伤|\bburn(?:ed|t)? (?:my|her|his|our)", "a burn"),
+        (r"烫(?:伤|起泡|出泡|红了|破|到了)|烧伤|灼伤|\bburn(?:ed|t)? (?:my|her|his|our)", "a burn"),
         (r"(?<!到)爆炸(?!款|头)|(?<![美帅好酷])炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|冒火|"
          r"火星|火花|鼓包|(?:电池|机身|后盖).{0,4}膨胀|烧焦|烧坏|烧黑|把.{0,4}烧了|"
          r"烧(?:了)?(?:个|一个)?(?:洞|穿)|自燃|漏电|触电", "a fire or electrical hazard"),
@@ -140,7 +141,8 @@ FAMILIES: tuple[CueFamily, ...] = (
     )),
     _family("supervisor", 0.6, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY), cues=(
         (r"(?:叫|找|让|换|要|请)(?:你们)?(?:的)?(?:店长|主管|经理|负责人|上级|领导|老板)|"
-         r"(?:店长|主管|经理|负责人|上级|领导)(?:出来|电话|来)|你们(?:店长|主管|经理|负责人|上级|领导|老板)|"
+         r"(?:店长|主管|经理|负责人|上级|领导)(?:出来|电话|来|通话|说话|对话|沟通)|"
+         r"你们(?:的)?(?:店长|主管|经理|负责人|上级|领导|老板)|"
          r"换个(?:活)?人|活人|真人(?:来|回复)",
          "demands a supervisor"),
         (r"(?:get|want|speak to|talk to|give me|let me talk to) (?:me )?(?:a |an |your |the )?"
@@ -165,7 +167,7 @@ FAMILIES: tuple[CueFamily, ...] = (
          "gives an ultimatum"),
     )),
     _family("anger", 0.4, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
-        (r"耍我|欺负|推脱|推来推去|踢皮球|不想再听|废话|什么态度|态度(?:这么|太|真|很)?差|有没有人管|"
+        (r"耍我|欺负|推脱|推来推去|踢皮球|不想再听|废话|什么态度|态度(?:这么|太|真|很)?(?:差|恶劣)|有没有人管|"
          r"搞什么|有没有搞错|气死|恶心死|受够|太过分|忍无可忍|别跟我扯|扯什么|死不认账|不承认|还要拖|"
          r"拖多久|拖了.{0,4}(?:月|周|星期|天)|问东答西|答非所问|骗我|糊弄|敷衍|复制粘贴|什么玩意|什么破|"
          r"凭什么|气炸|没人(?:回|理|管)|坑人|被坑|不想(?:再)?(?:跟|和)(?:你|客服)|(?:看|听)不懂(?:人话|中文|我说的)|"

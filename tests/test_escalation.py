@@ -36,6 +36,9 @@ CRITICAL = [
     ("你们的客服骂人？？我要找你们主管", "abuse by shop staff"),
     ("the strap snapped and my phone cracked, unbelievable. Refund me or I'm filing a dispute",
      "chargeback"),
+    ("你们的电暖器把我家孩子的腿烫起泡了", "burn"),
+    ("今天不给我换货我就每天来刷你们的评论区", "organised"),
+    ("客服态度恶劣，我要求跟你们的负责人通话，否则我去平台申诉", "platform"),
 ]
 
 # Our own calm or mildly unhappy messages: strong words used for praise, jokes, calm
@@ -68,6 +71,9 @@ CALM = [
     "我有病吧一口气买了五件",
     "说明书上写着小心烫伤，这个要怎么用才安全？",
     "已经第三次买了，一如既往的好",
+    "这个充电器会不会把手机充坏啊",
+    "这个版型绝了，穿上显瘦十斤，我要疯了",
+    "I almost cried when I opened it, so beautiful!!",
 ]
 
 
