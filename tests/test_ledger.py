@@ -50,20 +50,21 @@ def test_migrations_apply_on_a_fresh_file_and_reopening_changes_nothing(path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         versions = conn.execute("SELECT version, name FROM schema_version").fetchall()
-    assert versions == [(1, "init")]
+    shipped = [(m.version, m.name) for m in migrate.load_migrations()]
+    assert versions == shipped and shipped[0] == (1, "init")
 
     again = SqliteLedger(path=path)
     assert again.get_conversation("c1").merchant == "m1"
     again.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == len(shipped)
         conn.isolation_level = None
         assert migrate.apply_migrations(conn) == []
 
 
 def test_a_failing_migration_leaves_the_file_as_it_was(path, monkeypatch):
     shipped = migrate.load_migrations()
-    broken = migrate.Migration(2, "broken", "CREATE TABLE half (a INTEGER);\nSELECT nope FROM missing;\n")
+    broken = migrate.Migration(shipped[-1].version + 1, "broken", "CREATE TABLE half (a INTEGER);\nSELECT nope FROM missing;\n")
     monkeypatch.setattr(migrate, "load_migrations", lambda: [*shipped, broken])
     with pytest.raises(sqlite3.OperationalError):
         SqliteLedger(path=path)

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from copilot.ledger.routing import RoutingStore
+
 ConversationStatus = Literal["open", "escalated", "closed"]
 MessageRole = Literal["customer", "agent"]
 SuggestionStatus = Literal["pending", "approved", "rejected", "stale"]
@@ -155,7 +157,9 @@ class ApiKey:
     revoked: bool
 
 
-class Ledger(Protocol):
+class Ledger(RoutingStore, Protocol):
+    """Also a `RoutingStore`: thresholds, agent groups, agents, queues (`copilot.ledger.routing`)."""
+
     # conversations and messages
     def ensure_conversation(
         self, id: str, *, merchant: str, channel: str, shopper: str

@@ -33,6 +33,7 @@ from copilot.ledger import (
 )
 from copilot.ledger import writes
 from copilot.ledger.migrate import apply_migrations
+from copilot.ledger.routing_sqlite import SqliteRouting
 from copilot.ledger.rows import (
     dumps,
     new_id,
@@ -48,7 +49,7 @@ from copilot.ledger.rows import (
 
 BUSY_TIMEOUT_S = 5.0
 
-class SqliteLedger:
+class SqliteLedger(SqliteRouting):
     """`Ledger` on a SQLite file; the file and its migrations are created at open."""
 
     def __init__(self, *, path: Path | str, busy_timeout: float = BUSY_TIMEOUT_S):
