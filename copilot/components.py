@@ -12,6 +12,8 @@ from copilot.fanout import Broadcaster
 from copilot.ledger import Ledger
 from copilot.ledger.sqlite import SqliteLedger
 from copilot.pipeline import Pipeline
+from copilot.ledger.trainer import SqliteTrainerStore
+from copilot.prompt_registry import PromptRegistry
 from copilot.prompts import PromptLibrary
 from copilot.settings import Settings
 from knowledge.base import KnowledgeBase
@@ -28,6 +30,8 @@ class Components:
     retriever: Retriever
     ledger: Ledger
     prompts: PromptLibrary
+    trainer_store: SqliteTrainerStore
+    prompt_registry: PromptRegistry
     drafter: Drafter
     pipeline: Pipeline
     broadcaster: Broadcaster
@@ -42,6 +46,7 @@ class Components:
 
     def close(self) -> None:
         self.ledger.close()
+        self.trainer_store.close()
 
 
 def make_drafter(settings: Settings, prompts: PromptLibrary, composer: Composer) -> Drafter:
@@ -60,10 +65,13 @@ def build(settings: Settings) -> Components:
     retriever = Retriever(kb=kb)
     ledger = SqliteLedger(path=settings.data_dir / "ledger.sqlite3")
     prompts = PromptLibrary.load()
+    trainer_store = SqliteTrainerStore(path=settings.data_dir / "ledger.sqlite3")
+    prompt_registry = PromptRegistry(library=prompts, store=trainer_store)
     composer = Composer()
     drafter = make_drafter(settings, prompts, composer)
     pipeline = Pipeline(retriever=retriever, drafter=drafter, composer=composer,
-                        context_tokens=settings.context_tokens, history_tokens=settings.history_tokens)
+                        context_tokens=settings.context_tokens, history_tokens=settings.history_tokens,
+                        prompt_registry=prompt_registry)
     channels = {"local": LocalChannel(ledger)}
     if settings.webhook_url:
         channels["webhook"] = WebhookChannel(url=settings.webhook_url, secret=settings.webhook_secret)
@@ -72,5 +80,6 @@ def build(settings: Settings) -> Components:
     assist = AssistService(ledger=ledger, pipeline=pipeline, broadcaster=broadcaster,
                            on_approved=sender.wake)
     return Components(settings=settings, embedder=embedder, kb=kb, retriever=retriever,
-                      ledger=ledger, prompts=prompts, drafter=drafter, pipeline=pipeline,
+                      ledger=ledger, prompts=prompts, trainer_store=trainer_store,
+                      prompt_registry=prompt_registry, drafter=drafter, pipeline=pipeline,
                       broadcaster=broadcaster, assist=assist, sender=sender)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 
 from copilot import escalation, tokens
@@ -22,6 +22,7 @@ from copilot.drafting.grounding import check as grounding_check
 from copilot.errors import UpstreamError
 from copilot.events import Event
 from copilot.outfits import suggest_outfits
+from copilot.prompts import PromptTemplate
 from copilot.turns import Turn
 from copilot.wardrobe import Wardrobe
 from knowledge.records import Source
@@ -38,6 +39,8 @@ class AssistRequest:
     history: tuple[Turn, ...] = ()
     conversation_id: str | None = None
     thresholds: escalation.Thresholds = escalation.DEFAULT_THRESHOLDS
+    # task -> PromptTemplate to draft with; None: the merchant's active ones (A/B arm by conversation)
+    prompts: Mapping[str, PromptTemplate] | None = None
 
 
 @dataclass
@@ -59,7 +62,9 @@ class Wardrobes:
 class Pipeline:
     def __init__(self, *, retriever: Retriever, drafter: Drafter, composer: Composer,
                  context_tokens: int, history_tokens: int,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter, prompt_registry=None) -> None:
+        """`prompt_registry` (a `copilot.prompt_registry.PromptRegistry`) picks each merchant's
+        active prompt versions; without it the drafter uses its own."""
         self.retriever = retriever
         self.drafter = drafter
         self.composer = composer
@@ -67,6 +72,7 @@ class Pipeline:
         self.history_tokens = history_tokens
         self.wardrobes = Wardrobes(retriever=retriever)
         self._clock = clock
+        self.prompt_registry = prompt_registry
 
     async def run(self, req: AssistRequest) -> AsyncIterator[Event]:
         start = self._clock()
@@ -95,7 +101,7 @@ class Pipeline:
 
         request = DraftRequest(merchant=req.merchant, message=req.message, history=history,
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
-                               outfits=outfits)
+                               outfits=outfits, prompts=self._prompts(req))
         drafter, text, citations = self.drafter, [], None
         if drafter is not self.composer:
             try:
@@ -123,6 +129,13 @@ class Pipeline:
             "prompt": _prompt_ref(drafter, request), "escalation": assessment.to_dict(),
             "timings": timings,
         })
+
+    def _prompts(self, req: AssistRequest) -> Mapping[str, PromptTemplate]:
+        if req.prompts is not None:
+            return req.prompts
+        if self.prompt_registry is None:
+            return {}
+        return self.prompt_registry.choices(req.merchant, req.conversation_id)
 
 
 def _cited_numbers(sources: tuple[Source, ...], draft: str) -> list[str]:

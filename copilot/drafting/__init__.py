@@ -6,7 +6,7 @@ OpenAI-compatible endpoint through LangChain `ChatOpenAI`).
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,6 +23,8 @@ class DraftRequest:
     sku_in_view: str | None = None
     escalation: Any = None                    # copilot.escalation.Assessment, when assessed
     outfits: Any = None                       # copilot.outfits result, for styling questions
+    prompts: Mapping[str, Any] = field(default_factory=dict)  # task -> PromptTemplate: this conversation's
+                                              # active version or A/B arm (a drafter's default otherwise)
     extra: dict = field(default_factory=dict)
 
 

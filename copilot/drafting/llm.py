@@ -80,8 +80,10 @@ class LLMDrafter:
         )
 
     def prompt_for(self, request: DraftRequest) -> PromptTemplate:
-        """The prompt that drafts `request`; its `id` (e.g. "reply@1") is what to record."""
-        return self._prompts[ESCALATION_TASK if _is_critical(request.escalation) else REPLY_TASK]
+        """The prompt that drafts `request` (the request's own for the task, else the drafter's);
+        its `id` (e.g. "reply@1") is what to record."""
+        task = ESCALATION_TASK if _is_critical(request.escalation) else REPLY_TASK
+        return request.prompts.get(task) or self._prompts[task]
 
     def messages_for(self, request: DraftRequest) -> list[tuple[str, str]]:
         """The chat messages sent to the model for `request`."""
