@@ -12,6 +12,7 @@ from copilot.auth import Principal
 from copilot.fanout import Broadcaster
 from copilot.ledger import Conversation, Ledger, Message, Suggestion
 from copilot.pipeline import AssistRequest, Pipeline
+from copilot.routing import Router
 from copilot.turns import Turn
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,10 @@ class Received:
 
 
 class AssistService:
-    def __init__(self, *, ledger: Ledger, pipeline: Pipeline, broadcaster: Broadcaster,
+    def __init__(self, *, ledger: Ledger, pipeline: Pipeline, broadcaster: Broadcaster, router: Router,
                  on_approved=None, max_concurrent: int = MAX_CONCURRENT_ASSISTS) -> None:
         self.ledger = ledger
+        self.router = router
         self.pipeline = pipeline
         self.broadcaster = broadcaster
         self._on_approved = on_approved or (lambda: None)
@@ -42,7 +44,8 @@ class AssistService:
 
     def receive(self, conversation_id: str, *, merchant: str, channel: str, shopper: str,
                 text: str, sku: str | None) -> Received:
-        """Store the shopper message (before anything else), then assist in the background."""
+        """Store the shopper message (before anything else), route a new conversation to a
+        group and agent, then assist in the background with the merchant's thresholds."""
         conv = self.ledger.ensure_conversation(conversation_id, merchant=merchant,
                                                channel=channel, shopper=shopper)
         history = tuple(Turn(role=m.role, text=m.text) for m in self.ledger.messages(conv.id))
@@ -50,8 +53,9 @@ class AssistService:
         suggestion = self.ledger.create_suggestion(conv.id, message_id=message.id)
         self.emit(conv.id, "message", {"message_id": message.id, "role": "customer", "text": text,
                                        "sku": sku, "suggestion_id": suggestion.id})
+        self.router.place(conv, text=text, sku=sku)
         request = AssistRequest(merchant=merchant, message=text, sku=sku, history=history,
-                                conversation_id=conv.id)
+                                conversation_id=conv.id, thresholds=self.router.thresholds(merchant))
         task = asyncio.get_running_loop().create_task(self._assist(request, suggestion))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -63,6 +67,9 @@ class AssistService:
             try:
                 async for event in self.pipeline.run(request):
                     self.emit(conv_id, event.type, event.body | {"suggestion_id": suggestion.id})
+                    if event.type == "escalation" and event.body["escalate"]:
+                        self.router.escalate(conv_id, text=request.message, sku=request.sku,
+                                             reasons=event.body["reasons"])
                     if event.type == "draft.done":
                         self._finish(suggestion, event.body)
             except Exception as err:  # noqa: BLE001 - a started stream ends in an error event

@@ -15,6 +15,7 @@ from copilot.pipeline import Pipeline
 from copilot.ledger.trainer import SqliteTrainerStore
 from copilot.prompt_registry import PromptRegistry
 from copilot.prompts import PromptLibrary
+from copilot.routing import Router
 from copilot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.embedders import Embedder, make_embedder
@@ -35,6 +36,7 @@ class Components:
     drafter: Drafter
     pipeline: Pipeline
     broadcaster: Broadcaster
+    router: Router
     assist: AssistService
     sender: OutboxSender
 
@@ -77,9 +79,10 @@ def build(settings: Settings) -> Components:
         channels["webhook"] = WebhookChannel(url=settings.webhook_url, secret=settings.webhook_secret)
     sender = OutboxSender(ledger=ledger, channels=channels)
     broadcaster = Broadcaster()
-    assist = AssistService(ledger=ledger, pipeline=pipeline, broadcaster=broadcaster,
+    router = Router(ledger=ledger, kb=kb, broadcaster=broadcaster)
+    assist = AssistService(ledger=ledger, pipeline=pipeline, broadcaster=broadcaster, router=router,
                            on_approved=sender.wake)
     return Components(settings=settings, embedder=embedder, kb=kb, retriever=retriever,
                       ledger=ledger, prompts=prompts, trainer_store=trainer_store,
                       prompt_registry=prompt_registry, drafter=drafter, pipeline=pipeline,
-                      broadcaster=broadcaster, assist=assist, sender=sender)
+                      broadcaster=broadcaster, router=router, assist=assist, sender=sender)
