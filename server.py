@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from copilot.components import build
 from copilot.errors import CopilotError
-from copilot.routes import conversations, knowledge, web
+from copilot.routes import conversations, knowledge, routing, web
 from copilot.settings import Settings
 
 
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz() -> dict:
         return {"ok": True}
 
+    app.include_router(routing.router)   # before knowledge: its /{merchant}/{kind} would shadow /groups
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
     app.include_router(web.router)
