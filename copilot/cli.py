@@ -90,36 +90,68 @@ def search(merchant: MerchantOpt, message: str,
 
 
 @app.command("eval")
-def eval_(eval_set: Path, merchant: MerchantOpt,
+def eval_(eval_set: Annotated[Optional[Path], typer.Argument(help="the eval set (JSONL)")] = None,
+          merchant: Annotated[Optional[str], typer.Option("--merchant", "-m", help="merchant id")] = None,
           knowledge: Annotated[Optional[Path], typer.Option(
               help="a merchant folder to load into a fresh, temporary data dir first")] = None,
-          json_out: Annotated[Path, typer.Option("--json", help="where to write results")] = Path(
-              "eval-results/results.json")) -> None:
-    """Run an eval set through the assist pipeline; write the results JSON."""
+          json_out: Annotated[Path, typer.Option("--json", help="where to write results (and .html beside)")] = Path(
+              "eval-results/results.json"),
+          prompt: Annotated[Optional[list[str]], typer.Option(
+              help="draft with this prompt version, TASK@VERSION (repeatable)")] = None,
+          drafter: Annotated[Optional[str], typer.Option(help="composer | llm (default: settings)")] = None,
+          compare: Annotated[Optional[tuple[Path, Path]], typer.Option(
+              help="compare two results JSON files instead (writes --json's .html as the compare page)")] = None,
+          ) -> None:
+    """Run an eval set through the assist pipeline; write the results JSON and an HTML report."""
     import tempfile
 
     from evals.cases import load_cases
-    from evals.harness import run_eval, write_results
+    from evals.harness import evaluate, write_results
 
+    if compare:
+        _compare(*compare, html_out=json_out.with_name("compare.html"))
+        return
+    if eval_set is None or merchant is None:
+        raise typer.BadParameter("give an eval set and --merchant (or --compare A.json B.json)")
+    if drafter not in (None, "composer", "llm"):
+        raise typer.BadParameter(f"--drafter must be composer or llm, not {drafter!r}")
     try:
         cases = load_cases(eval_set)
         with tempfile.TemporaryDirectory(prefix="copilot-eval-") as tmp:
-            settings = Settings(data_dir=Path(tmp)) if knowledge else Settings()
+            overrides = {"drafter": drafter} if drafter else {}
+            settings = Settings(data_dir=Path(tmp), **overrides) if knowledge else Settings(**overrides)
             parts = build(settings)
             if knowledge:
                 parts.kb.create_merchant(merchant)
                 ingest_paths(parts.kb, merchant, [knowledge])
+            chosen = {t.task: t for t in map(parts.prompt_registry.resolve, prompt or [])}
             with Progress(console=err_console, transient=True) as bar:
                 task = bar.add_task("eval", total=len(cases))
-                results = asyncio.run(run_eval(
-                    pipeline=parts.pipeline, kb=parts.kb, merchant=merchant, cases=cases,
-                    eval_set=str(eval_set), config=parts.describe(),
+                results = asyncio.run(evaluate(
+                    parts, merchant=merchant, cases=cases, eval_set=str(eval_set), prompts=chosen,
                     progress=lambda n: bar.advance(task, n)))
+            parts.close()
     except CopilotError as err:
         _fail(err)
-    write_results(json_out, results)
+    report = write_results(json_out, results)
     console.print_json(json.dumps(results["summary"], ensure_ascii=False))
-    console.print(f"results written to {json_out}")
+    console.print(f"results written to {json_out}, report to {report}")
+
+
+def _compare(a: Path, b: Path, *, html_out: Path) -> None:
+    from evals.compare import side_by_side
+    from evals.report import render_compare, write_page
+
+    compared = side_by_side(*(json.loads(p.read_text(encoding="utf-8")) for p in (a, b)))
+    table = Table("metric", f"A {a.name}", f"B {b.name}", "B - A")
+    for m in compared["metrics"]:
+        table.add_row(m["metric"], *("—" if v is None else str(v) for v in (m["a"], m["b"], m["delta"])))
+    console.print(table)
+    cases = Table("case", "worse", "better", "changed")
+    for d in compared["cases"]:
+        cases.add_row(d["id"], ", ".join(d["worse"]), ", ".join(d["better"]), ", ".join(d["changed"]))
+    console.print(cases)
+    console.print(f"compare page written to {write_page(html_out, render_compare(compared))}")
 
 
 @app.command()

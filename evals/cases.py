@@ -51,29 +51,34 @@ class EvalCase(_Model):
 
 
 def load_cases(path: Path) -> list[EvalCase]:
-    """All cases of an eval set; every bad line is reported, with its line and field."""
+    """All cases of an eval set file; every bad line is reported, with its line and field."""
+    return parse_cases(path.read_text(encoding="utf-8-sig"), source=str(path))
+
+
+def parse_cases(text: str, *, source: str) -> list[EvalCase]:
+    """All cases of an eval set's JSONL text; `UploadRejected` lists every bad line and field."""
     problems: list[InputProblem] = []
     cases: list[EvalCase] = []
     seen: dict[str, int] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             case = EvalCase.model_validate(json.loads(line))
         except json.JSONDecodeError as err:
-            problems.append(InputProblem(str(path), n, None, f"invalid JSON: {err.msg}"))
+            problems.append(InputProblem(source, n, None, f"invalid JSON: {err.msg}"))
             continue
         except ValidationError as err:
-            problems += [InputProblem(str(path), n, ".".join(map(str, e["loc"])), e["msg"])
+            problems += [InputProblem(source, n, ".".join(map(str, e["loc"])), e["msg"])
                          for e in err.errors()]
             continue
         if case.id in seen:
-            problems.append(InputProblem(str(path), n, "id",
+            problems.append(InputProblem(source, n, "id",
                                          f"duplicate id {case.id!r} (first on line {seen[case.id]})"))
         seen[case.id] = n
         cases.append(case)
     if not cases and not problems:
-        problems.append(InputProblem(str(path), None, None, "the eval set has no cases"))
+        problems.append(InputProblem(source, None, None, "the eval set has no cases"))
     if problems:
         raise UploadRejected(problems)
     return cases

@@ -27,6 +27,27 @@ def violations(must_not: Sequence[str], draft: str) -> list[str]:
     return [s for s in must_not if s in draft]
 
 
+def score_case(case: EvalCase, result: dict) -> dict:
+    """The case's own scores, kept in the results so runs can be compared case by case.
+
+    Fields a case's kind does not produce are None.
+    """
+    draft = result.get("draft")
+    is_reply = case.expect.kind == "reply"
+    hits = fact_hits(case.expect.facts, draft) if is_reply and draft is not None else None
+    retrieved = result.get("retrieved")
+    return {
+        "facts_hit": None if hits is None else sum(hits),
+        "facts_total": None if hits is None else len(hits),
+        "retrieval_hit": retrieval_hit(case.expect.sources, retrieved)
+        if is_reply and case.expect.sources and retrieved is not None else None,
+        "violations": violations(case.expect.must_not, draft) if is_reply and draft is not None else None,
+        "escalation_correct": None if case.expect.escalate is None or result.get("escalate") is None
+        else case.expect.escalate == result["escalate"],
+        "outfit_valid": None if result.get("outfit_violations") is None else not result["outfit_violations"],
+    }
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     vals = [v for v in values if v is not None]
     return round(float(np.percentile(vals, q)), 1) if vals else None
