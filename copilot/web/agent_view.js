@@ -1,0 +1,122 @@
+// Rendering of one conversation on the agent screen: banner, history, draft, sources, outfits.
+
+import { clear, clock, h, yuan } from "./dom.js";
+
+const KIND_NAMES = { sku: "商品", policy: "政策", faq: "FAQ" };
+const LEVEL_NAMES = { 0: "平静", 1: "不满", 2: "愤怒", 3: "严重" };
+const ROLE_NAMES = { customer: "顾客", agent: "坐席" };
+
+export function renderBanner(el, s, state) {
+  const esc = s?.escalation;
+  const routing = state.routing;
+  clear(el);
+  if (esc && esc.escalate) {
+    el.append(h("div", { class: "banner escalate", role: "alert", "data-testid": "escalation-banner" },
+      h("strong", {}, `⚠ 需升级处理 · 情绪：${LEVEL_NAMES[esc.level] ?? esc.label}（${esc.label}，${Number(esc.score).toFixed(2)}）`),
+      h("ul", { class: "reasons" }, (esc.reasons || []).map((r) => h("li", {}, r)))));
+  } else if (esc && esc.level > 0) {
+    el.append(h("div", { class: "banner mood" }, `情绪：${LEVEL_NAMES[esc.level] ?? esc.label}`,
+      (esc.reasons || []).length ? `（${esc.reasons.join("；")}）` : ""));
+  }
+  if (routing) {
+    el.append(h("div", { class: "banner routing", "data-testid": "routing" },
+      `分配：${routing.group || routing.assigned_group || "-"} / ${routing.agent || routing.assigned_agent || "待分配"}`,
+      routing.reason ? `（${routing.reason}）` : ""));
+  }
+}
+
+export function renderHistory(el, state) {
+  clear(el, state.messages.map((m) => {
+    const delivered = m.outboxId !== undefined ? state.deliveries.get(m.outboxId) : null;
+    return h("div", { class: `bubble ${m.role}`, "data-testid": `msg-${m.role}` },
+      h("div", { class: "meta" }, ROLE_NAMES[m.role] || m.role, m.sku ? ` · 浏览商品 ${m.sku}` : "",
+        m.agent ? ` · ${m.agent}` : ""),
+      h("div", { class: "text" }, m.text),
+      m.role === "agent" ? h("div", { class: `delivery ${delivered ? "delivered" : "sending"}`, "data-testid": "delivery" },
+        delivered ? `已送达 ✓ ${clock(delivered.delivered_at)}` : "发送中…") : null);
+  }));
+  el.scrollTop = el.scrollHeight;
+}
+
+// The draft exactly as streamed; the ungrounded quantities of the finished draft highlighted.
+export function renderDraft(el, s) {
+  if (!s) { clear(el, h("span", { class: "muted" }, "暂无待处理的消息")); return; }
+  el.classList.toggle("streaming", s.streaming);
+  const flagged = s.done?.ungrounded || [];
+  clear(el, flagged.length ? highlight(s.draft, flagged) : s.draft);
+}
+
+function highlight(text, needles) {
+  const parts = [];
+  let rest = text;
+  while (rest) {
+    let best = null;
+    for (const n of needles) {
+      const at = n ? rest.indexOf(n) : -1;
+      if (at >= 0 && (!best || at < best.at)) best = { at, n };
+    }
+    if (!best) { parts.push(rest); break; }
+    parts.push(rest.slice(0, best.at), h("mark", { class: "ungrounded", title: "来源中找不到这个数字" }, best.n));
+    rest = rest.slice(best.at + best.n.length);
+  }
+  return parts;
+}
+
+export function renderDraftMeta(el, s) {
+  clear(el);
+  if (!s) return;
+  const state = s.streaming ? "生成中…" : { pending: "待审核", approved: "已批准", rejected: "已拒绝", stale: "已过期" }[s.status];
+  el.append(h("span", { class: `tag state-${s.streaming ? "streaming" : s.status}`, "data-testid": "draft-state" }, state));
+  if (s.done) {
+    el.append(s.done.grounded
+      ? h("span", { class: "tag ok", "data-testid": "grounding" }, "✓ 数字均有来源")
+      : h("span", { class: "tag warn", "data-testid": "grounding" }, `⚠ 未核实：${s.done.ungrounded.join("、")}`));
+    el.append(h("span", { class: "muted small" }, ` 起草：${s.done.drafter}`,
+      s.done.prompt ? ` · ${s.done.prompt.id}@${s.done.prompt.version}` : ""));
+    if (s.draft !== s.done.text) el.append(h("span", { class: "tag warn" }, "⚠ 流式内容与定稿不一致"));
+  }
+  for (const message of s.errors) el.append(h("div", { class: "error small" }, message));
+}
+
+export function renderSources(el, s, onOpen) {
+  clear(el);
+  if (!s) return;
+  const cited = new Set(s.done?.citations || []);
+  for (const src of s.sources) {
+    el.append(h("li", {},
+      h("button", { class: `source ${cited.has(src.id) ? "cited" : ""}`, "data-testid": "source",
+        dataset: { id: src.id, kind: src.kind }, onclick: () => onOpen(src) },
+        h("span", { class: `kind ${src.kind}` }, KIND_NAMES[src.kind] || src.kind),
+        h("span", { class: "sid" }, src.id), " ", src.title, cited.has(src.id) ? h("span", { class: "cite" }, "已引用") : null)));
+  }
+}
+
+export function renderSourceDetail(el, src, record) {
+  if (!record) { clear(el, h("h4", {}, src.title), h("pre", { class: "passage" }, src.text)); return; }
+  if (src.kind === "sku") {
+    clear(el, h("h4", {}, record.title),
+      h("p", {}, `${record.sku_id} · ${record.category} · ${yuan(record.price)} · 库存 ${record.stock}`),
+      h("table", { class: "attrs", "data-testid": "sku-attributes" },
+        Object.entries(record.attributes || {}).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, v)))),
+      record.description ? h("p", { class: "small" }, record.description) : null);
+  } else if (src.kind === "policy") {
+    clear(el, h("h4", {}, record.title), h("p", { class: "small muted" },
+      record.applies_to?.length ? `适用：${record.applies_to.join("、")}` : "适用：全店"),
+    h("pre", { class: "passage", "data-testid": "policy-text" }, record.body));
+  } else {
+    clear(el, h("h4", {}, record.question), h("pre", { class: "passage" }, record.answer));
+  }
+}
+
+export function renderOutfits(el, s) {
+  clear(el);
+  const outfits = s?.outfits?.outfits || [];
+  if (!outfits.length) { if (s?.outfits?.note) el.append(h("p", { class: "muted" }, s.outfits.note)); return; }
+  el.append(h("h3", {}, "搭配推荐", s.outfits.anchor ? h("span", { class: "muted small" }, ` 以「${s.outfits.anchor.title}」为主`) : ""));
+  el.append(h("div", { class: "outfits" }, outfits.map((o, n) =>
+    h("div", { class: "outfit-card", "data-testid": "outfit-card" },
+      h("div", { class: "outfit-head" }, `方案${"一二三四五"[n] || n + 1}`, h("span", { class: "price" }, `合计 ${yuan(o.total)}`)),
+      h("ul", {}, o.items.map((i) => h("li", {}, h("span", { class: "item-title" }, i.title),
+        h("span", { class: "price" }, yuan(i.price))))),
+      h("p", { class: "small muted" }, o.reason)))));
+}

@@ -1,0 +1,51 @@
+// The HTTP API, with the key the user logged in with (kept in localStorage).
+
+const KEY_STORE = "copilot.apiKey";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export const apiKey = {
+  get: () => localStorage.getItem(KEY_STORE),
+  set: (key) => localStorage.setItem(KEY_STORE, key),
+  clear: () => localStorage.removeItem(KEY_STORE),
+};
+
+// api("/v1/x", {method, json, form, headers}) -> parsed JSON; throws ApiError on a non-2xx answer.
+export async function api(path, { method = "GET", json, form, headers = {}, key } = {}) {
+  const init = { method, headers: { Authorization: `Bearer ${key || apiKey.get()}`, ...headers } };
+  if (json !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    init.body = form;
+  }
+  const response = await fetch(path, init);
+  const text = await response.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch { body = { message: text }; }
+  if (!response.ok) throw new ApiError(response.status, normalise(body));
+  return body;
+}
+
+// FastAPI validation errors come as {detail: [...]}; ours as {code, message}.
+function normalise(body) {
+  if (body && Array.isArray(body.detail)) {
+    return { code: "invalid", message: body.detail.map((d) => `${(d.loc || []).join(".")}: ${d.msg}`).join("; ") };
+  }
+  return body;
+}
+
+// The URL of a conversation's event stream (EventSource cannot send headers).
+export function streamUrl(conversationId) {
+  return `/v1/conversations/${encodeURIComponent(conversationId)}/stream?api_key=${encodeURIComponent(apiKey.get())}`;
+}
+
+export function idempotencyKey() {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,60 @@
+// A conversation's event stream, applied exactly once per event id.
+//
+// The browser's EventSource reconnects by itself and sends Last-Event-ID, so the server
+// replays only what was missed. When the EventSource gives up (readyState CLOSED) a new
+// one is opened, which replays from the start; either way every event whose id was
+// already applied is dropped here, so no draft token is lost or shown twice.
+
+import { streamUrl } from "./api.js";
+
+export const EVENT_TYPES = ["message", "escalation", "routing", "sources", "outfits", "draft.delta",
+  "draft.done", "suggestion.status", "delivery", "error"];
+const REOPEN_MS = 1500;
+
+export class ConversationStream {
+  constructor(conversationId, onEvent, onState = () => {}) {
+    this.conversationId = conversationId;
+    this.onEvent = onEvent;
+    this.onState = onState;
+    this.lastId = 0;
+    this.applied = 0;
+    this.dropped = 0;
+    this.closed = false;
+    this.open();
+  }
+
+  open() {
+    if (this.closed) return;
+    const source = new EventSource(streamUrl(this.conversationId));
+    this.source = source;
+    for (const type of EVENT_TYPES) source.addEventListener(type, (e) => this.receive(type, e));
+    source.onopen = () => this.onState("open");
+    source.onerror = () => {
+      if (source !== this.source) return;
+      this.onState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+      if (source.readyState === EventSource.CLOSED) setTimeout(() => this.reopen(source), REOPEN_MS);
+    };
+  }
+
+  reopen(old) {
+    if (old === this.source && !this.closed) this.open();
+  }
+
+  receive(type, e) {
+    const id = Number(e.lastEventId);
+    if (!Number.isFinite(id) || id <= this.lastId) {
+      this.dropped += 1;
+      return;
+    }
+    this.lastId = id;
+    this.applied += 1;
+    let body;
+    try { body = JSON.parse(e.data); } catch { body = { message: e.data }; }
+    this.onEvent({ id, type, body });
+  }
+
+  close() {
+    this.closed = true;
+    if (this.source) this.source.close();
+  }
+}

@@ -1,0 +1,150 @@
+"""The agent screen in a real Chromium against a real server with the demo merchant."""
+from __future__ import annotations
+
+import re
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.live_server import MERCHANT, browser, demo_server, login, page, screenshot, send_messages  # noqa: F401
+
+WASHING = "你好，这件针织开衫可以放洗衣机洗吗？平时要怎么洗才不变形？"
+STYLING = "这条碎花裙子怎么搭？想周末约会穿，外套和鞋子配什么好？"
+ANGRY = ("我都下单五天了还没发货！！你们说72小时内发货是骗人的吧？今天不给我解决我就打12315投诉，"
+         "再给你们一个差评！")
+
+
+def conversation(server, key, conversation_id):
+    r = httpx.get(f"{server.url}/v1/conversations/{conversation_id}", headers={"X-API-Key": key})
+    r.raise_for_status()
+    return r.json()
+
+
+def open_conversation(page, conversation_id):
+    page.locator(f"[data-testid=queue-item][data-id='{conversation_id}']").click()
+    expect(page.locator(".conv-title")).to_contain_text(conversation_id)
+
+
+def test_message_streams_in_agent_edits_approves_and_sees_delivery(demo_server, page, tmp_path):
+    agent = demo_server.key("agent", label="小青")
+    login(page, demo_server, agent)
+    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-wash", "sku": "QH-113", "text": WASHING}], tmp_path)
+
+    item = page.locator("[data-testid=queue-item][data-id='b-wash']")
+    expect(item).to_be_visible()                       # the queue polls the server
+    expect(item).to_have_attribute("data-unread", "1")
+    open_conversation(page, "b-wash")
+    expect(item).to_have_attribute("data-unread", "0")
+    expect(page.locator("[data-testid=msg-customer]")).to_contain_text("针织开衫")
+
+    expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
+    done = conversation(demo_server, agent, "b-wash")["suggestions"][-1]
+    draft = page.locator("[data-testid=draft-text]")
+    assert draft.inner_text() == done["draft_text"]
+    expect(draft).to_contain_text("不可机洗")
+    expect(page.locator("[data-testid=grounding]")).to_contain_text("数字均有来源")
+
+    # cited sources: the SKU opens with its attributes
+    cited = page.locator("[data-testid=source][data-id='QH-113']")
+    expect(cited).to_contain_text("已引用")
+    cited.click()
+    expect(page.locator("[data-testid=sku-attributes]")).to_contain_text("洗涤方式")
+    expect(page.locator("[data-testid=sku-attributes]")).to_contain_text("不可悬挂晾晒")
+    screenshot(page, "agent-screen.png")
+
+    # E edits, Ctrl+Enter approves the edited text
+    page.locator("body").press("e")
+    box = page.locator("[data-testid=edit-text]")
+    expect(box).to_have_value(done["draft_text"])
+    edited = "亲，这款针织开衫不可机洗哦，请30℃以下冷水手洗、平铺阴干~"
+    box.fill(edited)
+    box.press("Control+Enter")
+
+    agent_bubble = page.locator("[data-testid=msg-agent]")
+    expect(agent_bubble).to_contain_text(edited)
+    expect(agent_bubble.locator("[data-testid=delivery]")).to_contain_text("已送达", timeout=20_000)
+    expect(page.locator("[data-testid=draft-state]")).to_have_text("已批准")
+    expect(page.locator("[data-testid=approve]")).to_have_count(0)
+
+    conv = conversation(demo_server, agent, "b-wash")
+    assert [d["text"] for d in conv["deliveries"]] == [edited]     # exactly once, the edited text
+    assert conv["suggestions"][-1]["status"] == "approved"
+
+
+def test_reject_with_reason_by_keyboard(demo_server, page, tmp_path):
+    agent = demo_server.key("agent")
+    login(page, demo_server, agent)
+    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-reject", "sku": None,
+                                        "text": "衣服收到了但是不太喜欢，已经试穿过了，还能退吗？"}], tmp_path)
+    page.locator("[data-testid=queue-item][data-id='b-reject']").wait_for()
+    open_conversation(page, "b-reject")
+    expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
+    page.locator("body").press("r")
+    reason = page.locator("[data-testid=reject-reason]")
+    reason.fill("需要先确认订单是否剪了吊牌")
+    reason.press("Enter")
+    expect(page.locator("[data-testid=draft-state]")).to_have_text("已拒绝")
+    conv = conversation(demo_server, agent, "b-reject")
+    assert conv["suggestions"][-1]["status"] == "rejected"
+    assert conv["deliveries"] == []
+
+
+def test_angry_message_raises_the_banner_with_reasons(demo_server, page, tmp_path):
+    agent = demo_server.key("agent")
+    login(page, demo_server, agent)
+    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-angry", "sku": None, "text": ANGRY}], tmp_path)
+    item = page.locator("[data-testid=queue-item][data-id='b-angry']")
+    expect(item).to_have_attribute("data-status", "escalated")
+    expect(item).to_contain_text("升级")
+    open_conversation(page, "b-angry")
+    banner = page.locator("[data-testid=escalation-banner]")
+    expect(banner).to_contain_text("需升级处理")
+    expect(banner).to_contain_text("threatens 12315")
+    screenshot(page, "agent-escalation.png")
+
+
+def test_calm_message_shows_no_banner(demo_server, page, tmp_path):
+    agent = demo_server.key("agent")
+    login(page, demo_server, agent)
+    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-calm", "sku": "QH-121",
+                                        "text": "这条牛仔裤有几个颜色？"}], tmp_path)
+    page.locator("[data-testid=queue-item][data-id='b-calm']").wait_for()
+    open_conversation(page, "b-calm")
+    expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
+    expect(page.locator("[data-testid=escalation-banner]")).to_have_count(0)
+
+
+def test_styling_question_shows_three_outfit_cards(demo_server, page, tmp_path):
+    agent = demo_server.key("agent")
+    login(page, demo_server, agent)
+    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-style", "sku": "QH-101", "text": STYLING}], tmp_path)
+    page.locator("[data-testid=queue-item][data-id='b-style']").wait_for()
+    open_conversation(page, "b-style")
+    cards = page.locator("[data-testid=outfit-card]")
+    expect(cards).to_have_count(3)
+    catalog = {p.sku_id: p for p in demo_server.parts.kb.products(MERCHANT)}
+    for card in cards.all():
+        titles = card.locator(".item-title").all_inner_texts()
+        assert titles, "an outfit card lists its items"
+        for title in titles:
+            product = next(p for p in catalog.values() if p.title == title)
+            assert product.stock > 0
+            expect(card).to_contain_text(f"¥{int(product.price)}")
+    expect(cards.first).to_contain_text(re.compile(r"合计 ¥\d+"))
+    screenshot(page, "agent-outfits.png")
+
+
+def test_j_and_k_move_between_conversations(demo_server, page, tmp_path):
+    agent = demo_server.key("agent")
+    send_messages(demo_server, agent, [
+        {"delay_s": 0, "conversation": "b-nav-1", "sku": None, "text": "什么时候发货？"},
+        {"delay_s": 0, "conversation": "b-nav-2", "sku": None, "text": "可以开发票吗？"}], tmp_path)
+    login(page, demo_server, agent)
+    page.locator("[data-testid=queue-item]").first.wait_for()
+    ids = page.locator("[data-testid=queue-item]").evaluate_all("els => els.map(e => e.dataset.id)")
+    page.locator("body").press("j")
+    expect(page.locator(".conv-title")).to_contain_text(ids[0])
+    page.locator("body").press("j")
+    expect(page.locator(".conv-title")).to_contain_text(ids[1])
+    page.locator("body").press("k")
+    expect(page.locator(".conv-title")).to_contain_text(ids[0])
