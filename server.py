@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from copilot.components import build
 from copilot.errors import CopilotError
-from copilot.routes import conversations, knowledge, routing, web
+from copilot.routes import conversations, evalsets, knowledge, prompts, routing, web
 from copilot.settings import Settings
 
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             sender.cancel()
             await parts.assist.drain()
+            await parts.eval_runs.drain()
             parts.close()
 
     app = FastAPI(title="Customer-service copilot", version="0.1.0", lifespan=lifespan,
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"ok": True}
 
     app.include_router(routing.router)   # before knowledge: its /{merchant}/{kind} would shadow /groups
+    app.include_router(prompts.router)   # before knowledge, for the same reason
+    app.include_router(evalsets.router)
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
     app.include_router(web.router)

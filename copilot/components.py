@@ -17,6 +17,7 @@ from copilot.prompt_registry import PromptRegistry
 from copilot.prompts import PromptLibrary
 from copilot.routing import Router
 from copilot.settings import Settings
+from copilot.trainer_evals import RUNS_DIR, EvalRuns
 from knowledge.base import KnowledgeBase
 from knowledge.embedders import Embedder, make_embedder
 from knowledge.index import VectorIndex, make_client
@@ -33,6 +34,7 @@ class Components:
     prompts: PromptLibrary
     trainer_store: SqliteTrainerStore
     prompt_registry: PromptRegistry
+    eval_runs: EvalRuns
     drafter: Drafter
     pipeline: Pipeline
     broadcaster: Broadcaster
@@ -84,5 +86,7 @@ def build(settings: Settings) -> Components:
                            on_approved=sender.wake)
     return Components(settings=settings, embedder=embedder, kb=kb, retriever=retriever,
                       ledger=ledger, prompts=prompts, trainer_store=trainer_store,
-                      prompt_registry=prompt_registry, drafter=drafter, pipeline=pipeline,
+                      prompt_registry=prompt_registry,
+                      eval_runs=EvalRuns(store=trainer_store, runs_dir=settings.data_dir / RUNS_DIR),
+                      drafter=drafter, pipeline=pipeline,
                       broadcaster=broadcaster, router=router, assist=assist, sender=sender)

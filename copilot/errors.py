@@ -111,3 +111,16 @@ class InvalidPrompt(CopilotError):
 
     status = 422
     code = "invalid_prompt"
+
+
+class GateRefused(Conflict):
+    """A prompt version that scored worse than the active one on the merchant's eval sets."""
+
+    code = "gate_refused"
+
+    def __init__(self, message: str, regressions: list[dict]):
+        super().__init__(message)
+        self.regressions = regressions
+
+    def detail(self) -> dict:
+        return {"code": self.code, "message": str(self), "regressions": self.regressions}

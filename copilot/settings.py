@@ -37,3 +37,5 @@ class Settings(BaseSettings):
     webhook_secret: str = Field("change-me", description="HMAC-SHA256 key of the webhook signature")
     context_tokens: int = Field(1500, description="token budget for retrieved context")
     history_tokens: int = Field(500, description="token budget for conversation history")
+    gate_margin: float = Field(0.02, ge=0, le=1, description="how far a candidate prompt may fall below the "
+                               "active one on an eval metric before activation is refused")
