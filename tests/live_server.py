@@ -81,6 +81,69 @@ class LiveServer:
             self.thread.join(10)
 
 
+class CuttableProxy:
+    """A TCP proxy in front of a live server whose open connections the test can cut,
+    as a dropped network would: the browser sees its streams end mid-way and reconnects."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.connections: set[socket.socket] = set()
+        self.cuts = 0
+        self.lock = threading.Lock()
+        self.closed = False
+        threading.Thread(target=self._accept, name="cuttable-proxy", daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.connections |= {client, upstream}
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            self._close(sock)
+
+    def _close(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.connections.discard(sock)
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
+
+    def cut(self) -> int:
+        """Drop every open connection at once; returns how many sockets were cut."""
+        with self.lock:
+            victims = list(self.connections)
+        for sock in victims:
+            self._close(sock)
+        self.cuts += 1
+        return len(victims)
+
+    def stop(self) -> None:
+        self.closed = True
+        self.listener.close()
+        self.cut()
+
+
 def start_server(data_dir: Path, **settings) -> LiveServer:
     from copilot.settings import Settings
 
@@ -113,7 +176,8 @@ def send_messages(server: LiveServer, key: str, lines: list[dict], tmp_dir: Path
     return out["answers"]
 
 
-def login(page, server: LiveServer, key: str, page_name: str = "") -> None:
+def login(page, server, key: str, page_name: str = "") -> None:
+    """Open the web UI at `server.url` (a `LiveServer` or a `CuttableProxy`) and log in."""
     page.goto(f"{server.url}/#/{page_name}" if page_name else server.url)
     page.fill("#api-key", key)
     page.click("#login-form button[type=submit]")

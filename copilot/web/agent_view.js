@@ -20,8 +20,9 @@ export function renderBanner(el, s, state) {
   }
   if (routing) {
     el.append(h("div", { class: "banner routing", "data-testid": "routing" },
-      `分配：${routing.group || routing.assigned_group || "-"} / ${routing.agent || routing.assigned_agent || "待分配"}`,
-      routing.reason ? `（${routing.reason}）` : ""));
+      routing.to_agent ? `已分配给 ${routing.to_agent}（${routing.group}组）` : `排队中：${routing.group}组`,
+      routing.escalated ? " · 已转资深组" : "",
+      (routing.reasons || []).length ? `（${routing.reasons.join("；")}）` : ""));
   }
 }
 

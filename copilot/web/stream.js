@@ -19,6 +19,7 @@ export class ConversationStream {
     this.lastId = 0;
     this.applied = 0;
     this.dropped = 0;
+    this.opens = 0;
     this.closed = false;
     this.open();
   }
@@ -28,7 +29,7 @@ export class ConversationStream {
     const source = new EventSource(streamUrl(this.conversationId));
     this.source = source;
     for (const type of EVENT_TYPES) source.addEventListener(type, (e) => this.receive(type, e));
-    source.onopen = () => this.onState("open");
+    source.onopen = () => { this.opens += 1; this.onState("open"); };
     source.onerror = () => {
       if (source !== this.source) return;
       this.onState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
