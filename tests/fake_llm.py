@@ -17,7 +17,8 @@ import json
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -37,6 +38,7 @@ class Behaviour:
     retry_after: int | None = None      # sent as Retry-After with an error status
     cut_after: int | None = None        # close the connection after this many deltas
     finish: bool = True                 # False: end the stream cleanly but without finish_reason and [DONE]
+    respond: Callable[[dict], str] | None = None  # the reply computed from the request body, instead of `reply`
 
 
 @dataclass
@@ -91,6 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.owner.requests.append(body)
         behaviour = self.owner.behaviour
+        if behaviour.respond is not None:
+            behaviour = replace(behaviour, reply=behaviour.respond(body))
         if behaviour.status != 200:
             headers = {"Retry-After": str(behaviour.retry_after)} if behaviour.retry_after is not None else {}
             message = "Rate limit reached, slow down" if behaviour.status == 429 else "The server had an error"
