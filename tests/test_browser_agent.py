@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 from playwright.sync_api import expect
@@ -18,6 +19,13 @@ def conversation(server, key, conversation_id):
     r = httpx.get(f"{server.url}/v1/conversations/{conversation_id}", headers={"X-API-Key": key})
     r.raise_for_status()
     return r.json()
+
+
+def wait_until(check, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
 
 
 def open_conversation(page, conversation_id):
@@ -139,9 +147,14 @@ def test_j_and_k_move_between_conversations(demo_server, page, tmp_path):
     send_messages(demo_server, agent, [
         {"delay_s": 0, "conversation": "b-nav-1", "sku": None, "text": "什么时候发货？"},
         {"delay_s": 0, "conversation": "b-nav-2", "sku": None, "text": "可以开发票吗？"}], tmp_path)
+    for cid in ("b-nav-1", "b-nav-2"):                 # drafts done: the queue order is settled
+        wait_until(lambda cid=cid: conversation(demo_server, agent, cid)["suggestions"][-1]["draft_text"])
+    listed = httpx.get(f"{demo_server.url}/v1/conversations?merchant={MERCHANT}", headers={"X-API-Key": agent}).json()
     login(page, demo_server, agent)
-    page.locator("[data-testid=queue-item]").first.wait_for()
+    expect(page.locator("[data-testid=queue-item]")).to_have_count(len(listed))
     ids = page.locator("[data-testid=queue-item]").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert ids[0] in {c["id"] for c in listed if c["status"] == "escalated"} or not any(
+        c["status"] == "escalated" for c in listed)      # escalated conversations come first
     page.locator("body").press("j")
     expect(page.locator(".conv-title")).to_contain_text(ids[0])
     page.locator("body").press("j")

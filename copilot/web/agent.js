@@ -22,6 +22,8 @@ export function mount(root, me) {
   let queue = [];
   let selected = null;        // {conv, state, stream}
   let mode = "view";          // view | edit | reject
+  let scope = "mine";         // mine (the routing queue, when the agent is registered) | all
+  let routed = null;          // whether routing knows this agent
   const seen = JSON.parse(localStorage.getItem(SEEN_STORE) || "{}");
   const timers = new Set();
 
@@ -33,10 +35,16 @@ export function mount(root, me) {
     merchant = merchants[0]?.id || null;
   }
 
+  // An agent registered in routing sees its own queue (GET /v1/agents/{agent}/queue);
+  // otherwise, and under "全部会话", every conversation of the merchant.
   async function refreshQueue() {
     if (!merchant) return;
     try {
-      queue = await api(`/v1/conversations?merchant=${encodeURIComponent(merchant)}`);
+      queue = scope === "mine" ? await myQueue() : null;
+      if (queue === null) {
+        const rows = await api(`/v1/conversations?merchant=${encodeURIComponent(merchant)}`);
+        queue = rows.map((c) => ({ ...c, unread: null }));
+      }
     } catch (err) {
       ui.status.textContent = `队列加载失败：${err.message}`;
       return;
@@ -46,6 +54,20 @@ export function mount(root, me) {
     renderQueue();
   }
 
+  async function myQueue() {
+    if (me.role !== "agent" || routed === false) return null;
+    try {
+      const mine = await api(`/v1/agents/${encodeURIComponent(me.label)}/queue?merchant=${encodeURIComponent(merchant)}`);
+      routed = true;
+      ui.scope.hidden = false;
+      return mine.conversations.map((c) => ({ id: c.conversation_id, shopper: c.shopper, status: c.status,
+        updated_at: c.updated_at, unread: c.unread, last_message: c.last_message, assigned_agent: null }));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) { routed = false; return null; }
+      throw err;
+    }
+  }
+
   function markSeen(id) {
     const row = queue.find((c) => c.id === id);
     if (row) seen[id] = row.updated_at;
@@ -53,15 +75,19 @@ export function mount(root, me) {
   }
 
   function renderQueue() {
+    for (const b of ui.scope.querySelectorAll("button")) b.classList.toggle("active", b.dataset.scope === scope);
     clear(ui.queue, queue.length ? queue.map((c) => {
-      const unread = !(seen[c.id] >= c.updated_at);
+      const unread = c.unread !== null && c.unread !== undefined && selected?.conv.id !== c.id
+        ? c.unread > 0 : !(seen[c.id] >= c.updated_at);
       return h("li", {},
         h("button", { class: `conv-item ${selected?.conv.id === c.id ? "selected" : ""}`, "data-testid": "queue-item",
           dataset: { id: c.id, status: c.status, unread: unread ? "1" : "0" }, onclick: () => select(c.id) },
           unread ? h("span", { class: "dot", title: "未读" }) : null,
           h("span", { class: "cid" }, c.id),
           c.status === "escalated" ? h("span", { class: "tag warn" }, "升级") : null,
+          c.unread > 0 ? h("span", { class: "tag" }, `${c.unread} 条未回复`) : null,
           c.assigned_agent ? h("span", { class: "muted small" }, ` ${c.assigned_agent}`) : null,
+          c.last_message ? h("div", { class: "small last" }, c.last_message) : null,
           h("div", { class: "muted small" }, `${c.shopper} · ${new Date(c.updated_at * 1000).toLocaleTimeString("zh-CN", { hour12: false })}`)));
     }) : h("li", { class: "muted" }, "暂无会话"));
   }
@@ -227,6 +253,9 @@ export function mount(root, me) {
     else if (key === "k") move(-1);
   }
 
+  ui.scope.addEventListener("click", (e) => {
+    if (e.target.dataset.scope) { scope = e.target.dataset.scope; refreshQueue(); }
+  });
   ui.merchantPick.addEventListener("change", () => { merchant = ui.merchantPick.value; refreshQueue(); });
   document.addEventListener("keydown", onKey);
   loadMerchants().then(refreshQueue);
@@ -252,6 +281,9 @@ function describe(err) {
 function layout(root) {
   const ui = {
     merchantPick: h("select", { hidden: true, "aria-label": "商家" }),
+    scope: h("div", { class: "tabs", hidden: true, "data-testid": "queue-scope" },
+      h("button", { class: "tab", dataset: { scope: "mine" } }, "我的队列"),
+      h("button", { class: "tab", dataset: { scope: "all" } }, "全部会话")),
     queue: h("ul", { class: "queue-list", "data-testid": "queue" }),
     title: h("h2", { class: "conv-title" }, "请从左侧选择会话"),
     link: h("span", { class: "link-state", "data-testid": "link-state" }),
@@ -266,7 +298,7 @@ function layout(root) {
     sourceDetail: h("div", { class: "source-detail", "data-testid": "source-detail" }),
   };
   root.append(h("div", { class: "agent-screen" },
-    h("aside", { class: "pane queue-pane" }, h("h2", {}, "会话队列"), ui.merchantPick, ui.queue,
+    h("aside", { class: "pane queue-pane" }, h("h2", {}, "会话队列"), ui.merchantPick, ui.scope, ui.queue,
       h("p", { class: "muted small" }, "J/K 切换会话")),
     h("section", { class: "pane conv-pane" }, h("div", { class: "conv-head" }, ui.title, ui.link), ui.banner, ui.history,
       h("div", { class: "draft-panel" }, h("h3", {}, "建议回复"), ui.draft, ui.meta, ui.outfits, ui.actions, ui.status)),
