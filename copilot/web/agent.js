@@ -24,6 +24,7 @@ export function mount(root, me) {
   let mode = "view";          // view | edit | reject
   let scope = "mine";         // mine (the routing queue, when the agent is registered) | all
   let routed = null;          // whether routing knows this agent
+  let wanted = null;          // the conversation last asked for (selected once it has loaded)
   const seen = JSON.parse(localStorage.getItem(SEEN_STORE) || "{}");
   const timers = new Set();
 
@@ -93,10 +94,19 @@ export function mount(root, me) {
   }
 
   async function select(id) {
-    if (selected?.conv.id === id) return;
+    if (wanted === id) return;
+    wanted = id;                // J/K pressed again before this one loads moves on from here
+    let conv;
+    try {
+      conv = await api(`/v1/conversations/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (wanted === id) wanted = selected?.conv.id ?? null;
+      ui.status.textContent = `会话加载失败：${err.message}`;
+      return;
+    }
+    if (wanted !== id) return;
     if (selected) selected.stream.close();
     mode = "view";
-    const conv = await api(`/v1/conversations/${encodeURIComponent(id)}`);
     const state = newConversation(id);
     setDeliveries(state, conv.deliveries);
     const stream = new ConversationStream(id, (ev) => onEvent(state, ev), (s) => { ui.link.dataset.state = s; ui.link.textContent = LINK_NAMES[s] || s; });
@@ -228,7 +238,7 @@ export function mount(root, me) {
 
   function move(step) {
     if (!queue.length) return;
-    const at = queue.findIndex((c) => c.id === selected?.conv.id);
+    const at = queue.findIndex((c) => c.id === wanted);
     const next = queue[Math.min(queue.length - 1, Math.max(0, at < 0 ? 0 : at + step))];
     if (next) select(next.id);
   }
