@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         parts = build(settings)
+        await asyncio.to_thread(parts.warm)
         app.state.components = parts
         sender = asyncio.create_task(parts.sender.run_forever())
         try:

@@ -48,6 +48,13 @@ class Components:
                 "llm": self.settings.llm_model if self.settings.drafter == "llm" else None,
                 "prompts": {t: f"{t}@{max(self.prompts.versions(t))}" for t in self.prompts.tasks()}}
 
+    def warm(self) -> None:
+        """Build what the first message would otherwise wait for: jieba's dictionary, each
+        merchant's retrieval view and wardrobe."""
+        for merchant in self.kb.merchants():
+            self.retriever.search(merchant, "预热")
+            self.pipeline.wardrobes.of(merchant)
+
     def close(self) -> None:
         self.ledger.close()
         self.trainer_store.close()

@@ -52,7 +52,7 @@ class FakeLLM:
         class Handler(_Handler):
             owner = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name="fake-llm", daemon=True
@@ -77,6 +77,10 @@ class FakeLLM:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 512            # benchmarks open hundreds of streams at once
 
 
 class _Handler(BaseHTTPRequestHandler):
