@@ -11,6 +11,7 @@ store of merchant knowledge (list, get and re-index read it back).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 
 import chromadb
@@ -22,6 +23,7 @@ from copilot.settings import Settings
 
 COLLECTION_PREFIX = "m-"
 READ_BATCH = 5000
+VERSION_TTL_S = 1.0
 MERCHANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,60}[a-z0-9]$")
 
 
@@ -45,6 +47,8 @@ class VectorIndex:
         self._client = client
         self._embedder_name = embedder_name
         self._dim = dim
+        self._handles: dict[str, object] = {}
+        self._versions: dict[str, tuple[float, int]] = {}
 
     # merchants ---------------------------------------------------------------
     def merchants(self) -> dict[str, str]:
@@ -66,6 +70,11 @@ class VectorIndex:
                       "dim": self._dim, "version": 0, "hnsw:space": "cosine"})
 
     def collection(self, merchant: str):
+        """The merchant's collection handle (cached; its metadata may be stale, see `version`)."""
+        handle = self._handles.get(merchant)
+        return handle if handle is not None else self._fetch(merchant)
+
+    def _fetch(self, merchant: str):
         try:
             col = self._client.get_collection(COLLECTION_PREFIX + merchant, embedding_function=None)
         except Exception:  # noqa: BLE001 - chroma raises NotFoundError/ValueError by version
@@ -76,17 +85,26 @@ class VectorIndex:
                 f"merchant {merchant!r} was indexed with embedder {made_by!r} but the copilot "
                 f"runs {self._embedder_name!r}; set COPILOT_EMBEDDER={made_by} or re-ingest "
                 "the merchant's files into a fresh data dir")
+        self._handles[merchant] = col
         return col
 
     def version(self, merchant: str) -> int:
-        return int((self.collection(merchant).metadata or {}).get("version", 0))
+        """The merchant's knowledge version: exact after a write through this index, and at
+        most `VERSION_TTL_S` old after a write by another process (a CLI ingest, say)."""
+        now = time.monotonic()
+        cached = self._versions.get(merchant)
+        if cached is None or now - cached[0] > VERSION_TTL_S:
+            version = int((self._fetch(merchant).metadata or {}).get("version", 0))
+            cached = self._versions[merchant] = (now, version)
+        return cached[1]
 
     def bump_version(self, merchant: str) -> None:
-        col = self.collection(merchant)
+        col = self._fetch(merchant)
         meta = dict(col.metadata or {})
         meta.pop("hnsw:space", None)  # immutable after creation; chroma refuses to "modify" it
         meta["version"] = int(meta.get("version", 0)) + 1
         col.modify(metadata=meta)
+        self._versions.pop(merchant, None)
 
     # entries -------------------------------------------------------------------
     def get(self, merchant: str, ids: Sequence[str], *, embeddings: bool = False) -> dict[str, dict]:
@@ -134,8 +152,5 @@ class VectorIndex:
 
     def nearest(self, merchant: str, vector: np.ndarray, *, k: int) -> list[str]:
         """Entry ids of the `k` nearest entries, nearest first."""
-        col = self.collection(merchant)
-        n = min(k, col.count())
-        if n == 0:
-            return []
-        return col.query(query_embeddings=[vector], n_results=n, include=[])["ids"][0]
+        return self.collection(merchant).query(query_embeddings=[vector], n_results=k,
+                                               include=[])["ids"][0]
