@@ -10,7 +10,6 @@ web UI and logs in.
 from __future__ import annotations
 
 import asyncio
-import atexit
 import json
 import socket
 import threading
@@ -199,36 +198,21 @@ def demo_server(tmp_path_factory):
     server.stop()
 
 
-_CHROMIUM: dict = {}
-
-
-def _shared_chromium():
-    """One Playwright and one Chromium per test process: every module that imports the
-    `browser` fixture gets its own copy of it, and Playwright's sync API starts only once."""
-    if "browser" not in _CHROMIUM:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            pytest.fail("the browser tests need Playwright: pip install -e '.[test]'")
-        if not Path(CHROMIUM).exists():
-            pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium")
-        pw = sync_playwright().start()
-        _CHROMIUM.update(pw=pw, browser=pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
-        atexit.register(_stop_chromium)
-    return _CHROMIUM["browser"]
-
-
-def _stop_chromium() -> None:
-    try:
-        _CHROMIUM["browser"].close()
-        _CHROMIUM["pw"].stop()
-    except Exception:  # noqa: BLE001 - best effort at interpreter exit
-        pass
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    return _shared_chromium()
+    """Chromium for one test module. Module-scoped, and stopped at the module's end: while
+    Playwright's sync API runs, its event loop counts as running in this thread, and the
+    asyncio tests of later modules could not start theirs."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser tests need Playwright: pip install -e '.[test]'")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
