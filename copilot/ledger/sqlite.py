@@ -8,11 +8,7 @@ killed at any point restarts from what the file holds.
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from copilot.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -32,7 +28,7 @@ from copilot.ledger import (
     Suggestion,
 )
 from copilot.ledger import writes
-from copilot.ledger.migrate import apply_migrations
+from copilot.ledger.connection import SqliteConnection
 from copilot.ledger.routing_sqlite import SqliteRouting
 from copilot.ledger.rows import (
     dumps,
@@ -47,43 +43,9 @@ from copilot.ledger.rows import (
     to_suggestion,
 )
 
-BUSY_TIMEOUT_S = 5.0
 
-class SqliteLedger(SqliteRouting):
+class SqliteLedger(SqliteConnection, SqliteRouting):
     """`Ledger` on a SQLite file; the file and its migrations are created at open."""
-
-    def __init__(self, *, path: Path | str, busy_timeout: float = BUSY_TIMEOUT_S):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=busy_timeout
-        )
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        apply_migrations(self._conn)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def _rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
 
     # conversations and messages
 

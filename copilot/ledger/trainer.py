@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from copilot.errors import Conflict, NotFound
-from copilot.ledger.migrate import apply_migrations
+from copilot.ledger.connection import SqliteConnection
 from copilot.ledger.rows import dumps, new_id
 from copilot.ledger.writes import insert_audit
 
-BUSY_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -86,34 +81,8 @@ class Outcome:
     conversation_escalated: bool
 
 
-class SqliteTrainerStore:
-    def __init__(self, *, path: Path | str, busy_timeout: float = BUSY_TIMEOUT_S):
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(Path(path), isolation_level=None, check_same_thread=False,
-                                     timeout=busy_timeout)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        apply_migrations(self._conn)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def _rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+class SqliteTrainerStore(SqliteConnection):
+    """Prompt versions, active prompts and A/B splits, eval sets and runs, on the ledger file."""
 
     # prompt versions
 
