@@ -50,7 +50,7 @@ export function mount(root, me) {
       ui.status.textContent = `队列加载失败：${err.message}`;
       return;
     }
-    queue.sort((a, b) => (b.status === "escalated") - (a.status === "escalated") || b.updated_at - a.updated_at);
+    queue.sort((a, b) => (b.status === "escalated") - (a.status === "escalated") || b.created_at - a.created_at);
     if (selected) markSeen(selected.conv.id);
     renderQueue();
   }
