@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         parts = build(settings)
         await asyncio.to_thread(parts.warm)
         app.state.components = parts
+        parts.assist.resume()
         sender = asyncio.create_task(parts.sender.run_forever())
         try:
             yield

@@ -56,10 +56,27 @@ class AssistService:
         self.router.place(conv, text=text, sku=sku)
         request = AssistRequest(merchant=merchant, message=text, sku=sku, history=history,
                                 conversation_id=conv.id, thresholds=self.router.thresholds(merchant))
+        self._start(request, suggestion)
+        return Received(conversation=conv, message=message, suggestion=suggestion)
+
+    def resume(self) -> int:
+        """Draft again for stored messages whose assist a stopped process never finished."""
+        unfinished = self.ledger.undrafted_suggestions()
+        for suggestion in unfinished:
+            conv = self.ledger.get_conversation(suggestion.conversation_id)
+            messages = self.ledger.messages(conv.id)
+            upto = next(i for i, m in enumerate(messages) if m.id == suggestion.message_id)
+            message = messages[upto]
+            self._start(AssistRequest(
+                merchant=conv.merchant, message=message.text, sku=message.sku_in_view,
+                history=tuple(Turn(role=m.role, text=m.text) for m in messages[:upto]),
+                conversation_id=conv.id, thresholds=self.router.thresholds(conv.merchant)), suggestion)
+        return len(unfinished)
+
+    def _start(self, request: AssistRequest, suggestion: Suggestion) -> None:
         task = asyncio.get_running_loop().create_task(self._assist(request, suggestion))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return Received(conversation=conv, message=message, suggestion=suggestion)
 
     async def _assist(self, request: AssistRequest, suggestion: Suggestion) -> None:
         conv_id = suggestion.conversation_id
@@ -85,8 +102,6 @@ class AssistService:
                    "escalation": body["escalation"]},
             prompt_id=prompt.get("id", body["drafter"]), prompt_version=str(prompt.get("version", "")),
             model=body["drafter"], timings=body["timings"])
-        if body["escalation"]["escalate"]:
-            self.ledger.update_conversation(suggestion.conversation_id, status="escalated")
 
     def approve(self, suggestion_id: str, *, agent: Principal, final_text: str | None,
                 idempotency_key: str):

@@ -188,3 +188,26 @@ def test_merchant_cannot_upload_to_another_merchant_and_search_shows_sources(api
                      json={"message": "退货运费谁出"}).json()["sources"]
     assert found and {"id", "kind", "text", "score"} <= set(found[0])
     assert api.get("/docs").status_code == 200
+
+
+def test_a_draft_cut_short_by_a_stop_is_made_at_the_next_start(settings):
+    """The message was stored, the process stopped before its draft: start-up drafts it."""
+    from copilot.cli import ingest_paths
+    from copilot.components import build
+    from server import create_app
+
+    parts = build(settings)
+    parts.kb.create_merchant(MERCHANT)
+    ingest_paths(parts.kb, MERCHANT, [DEMO])
+    parts.ledger.ensure_conversation("c-cut", merchant=MERCHANT, channel="local", shopper="s")
+    message = parts.ledger.add_message("c-cut", role="customer", text="包邮吗")
+    pending = parts.ledger.create_suggestion("c-cut", message_id=message.id)
+    parts.close()
+    with TestClient(create_app(settings)) as client:
+        ledger = client.app.state.components.ledger
+        for _ in range(200):
+            if ledger.get_suggestion(pending.id).draft_text:
+                break
+            client.portal.call(lambda: __import__("anyio").sleep(0.05))
+        assert ledger.get_suggestion(pending.id).draft_text
+        assert ledger.undrafted_suggestions() == []

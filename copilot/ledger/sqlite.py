@@ -168,6 +168,12 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
                 self._conn, "SELECT * FROM suggestions WHERE id = ?", (id,), f"no suggestion {id!r}"
             ))
 
+    def undrafted_suggestions(self) -> list[Suggestion]:
+        """Pending suggestions whose draft never finished (the process stopped mid-assist)."""
+        rows = self._rows("SELECT * FROM suggestions WHERE status = 'pending' AND finished_at IS NULL"
+                          " ORDER BY created_at, id")
+        return [to_suggestion(r) for r in rows]
+
     def suggestions(self, conversation_id: str) -> list[Suggestion]:
         rows = self._rows(
             "SELECT * FROM suggestions WHERE conversation_id = ? ORDER BY created_at, id", (conversation_id,)
