@@ -1,8 +1,9 @@
 """How a record becomes index entries: what is embedded, what is matched lexically, what is shown.
 
-A SKU is one entry. Only its title is embedded (short texts embed ~6x faster than
-whole product sheets, and a title is what shoppers name); the whole sheet
-(attributes, tags, description) goes to the lexical index and to the drafter.
+A SKU is one entry. Only the head of its title is embedded (`SKU_EMBED_CHARS`
+characters: titles lead with what the product is, and e5 costs time per token, so
+a short text embeds ~6x faster than a whole sheet); the whole sheet (the rest of
+the title, attributes, tags, description) goes to the lexical index and to the drafter.
 A policy is one entry per chunk of at most `POLICY_CHUNK_TOKENS` tokens, each
 carrying the policy title. An FAQ is one entry: its question and approved answer.
 """
@@ -16,6 +17,7 @@ from copilot import tokens
 from knowledge.lexical import terms
 from knowledge.records import Faq, Kind, Policy, Product, Record, kind_of
 
+SKU_EMBED_CHARS = 16
 POLICY_CHUNK_TOKENS = 240
 POLICY_CHUNK_OVERLAP = 30
 
@@ -65,7 +67,7 @@ def entries_for(record: Record) -> list[Entry]:
     if isinstance(record, Product):
         sheet = product_sheet(record)
         meta = base | {"category": record.category, "in_stock": record.in_stock}
-        return [_entry(kind, record.id, 0, record.title, sheet, meta)]
+        return [_entry(kind, record.id, 0, record.title[:SKU_EMBED_CHARS], sheet, meta)]
     if isinstance(record, Faq):
         text = f"问：{record.question}\n答：{record.answer}"
         return [_entry(kind, record.id, 0, text, text, base)]

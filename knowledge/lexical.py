@@ -24,6 +24,10 @@ STOPWORDS = frozenset(
 )
 
 
+# A bigram with one of these characters is grammar, not content ("的吗", "是纯"): it is left out.
+FUNCTION_CHARS = frozenset("的了吗呢啊吧呀哦嘛么是这那个我你他她它们也都就还又在和与很")
+
+
 @cache
 def _jieba_ready() -> bool:
     jieba.setLogLevel(60)
@@ -38,7 +42,8 @@ def terms(text: str) -> list[str]:
     out = [w for w in jieba.lcut_for_search(text) if w.strip() and w not in STOPWORDS
            and (_CJK.fullmatch(w) or _WORD.fullmatch(w))]
     for run in _CJK.findall(text):
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.extend(bigram for bigram in (run[i : i + 2] for i in range(len(run) - 1))
+                   if not FUNCTION_CHARS.intersection(bigram))
     return out
 
 

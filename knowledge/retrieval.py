@@ -12,13 +12,17 @@
    among them and sink when it is not.
 
 Only ids travel through ranking; documents and records are read for the final
-top k in one call. The per-merchant `MerchantView` (BM25, categories, policy
-scopes) is rebuilt when the merchant's knowledge version changes.
+top k in one call. The per-merchant `MerchantView` (BM25, categories,
+policy scopes) is rebuilt when the merchant's knowledge version changes: at once
+for a small merchant, in the background for a large one (a 100k-SKU view takes
+seconds to build), which keeps serving the previous view meanwhile.
 """
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from copilot.turns import Turn
@@ -38,6 +42,7 @@ VIEWED_SKU_RANK = 2
 APPLIES_BONUS = 0.5 / (RRF_K + 1)
 NOT_APPLICABLE_PENALTY = 1.0 / (RRF_K + 1)
 DEFAULT_K = 8
+SYNC_REBUILD_ENTRIES = 10_000        # views of merchants above this rebuild in the background
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class MerchantView:
     """What ranking needs of one merchant, held in memory for one knowledge version."""
 
     version: int
+    entries: int
     lexical: LexicalIndex
     sku_category: dict[str, str]
     policy_scope: dict[str, list[str]]
@@ -52,7 +58,7 @@ class MerchantView:
     @classmethod
     def load(cls, kb: KnowledgeBase, merchant: str, version: int) -> MerchantView:
         ids, metas = kb.index.all_metadata(merchant)
-        return cls(version=version,
+        return cls(version=version, entries=len(ids),
                    lexical=LexicalIndex(ids=ids, term_lists=[m["terms"].split() for m in metas]),
                    sku_category={m["source_id"]: m["category"] for m in metas if m["kind"] == "sku"},
                    policy_scope={m["source_id"]: json.loads(m["applies_to"])
@@ -63,13 +69,28 @@ class Retriever:
     def __init__(self, *, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._views: dict[str, MerchantView] = {}
+        self._refreshing: set[str] = set()
+        self._lock = threading.Lock()
+        self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view-refresh")
 
     def view(self, merchant: str) -> MerchantView:
         version = self.kb.index.version(merchant)
         view = self._views.get(merchant)
-        if view is None or view.version != version:
+        if view is None or (view.version != version and view.entries < SYNC_REBUILD_ENTRIES):
             view = self._views[merchant] = MerchantView.load(self.kb, merchant, version)
+        elif view.version != version:
+            with self._lock:
+                if merchant not in self._refreshing:
+                    self._refreshing.add(merchant)
+                    self._refresher.submit(self._refresh, merchant, version)
         return view
+
+    def _refresh(self, merchant: str, version: int) -> None:
+        try:
+            self._views[merchant] = MerchantView.load(self.kb, merchant, version)
+        finally:
+            with self._lock:
+                self._refreshing.discard(merchant)
 
     def search(self, merchant: str, message: str, *, sku: str | None = None,
                history: Sequence[Turn] = (), k: int = DEFAULT_K) -> list[Source]:
@@ -77,9 +98,10 @@ class Retriever:
         scores: dict[tuple[str, str], float] = {}
         best_entry: dict[tuple[str, str], str] = {}
 
-        dense = self.kb.index.nearest(merchant, self.kb.embedder.embed_query(message), k=DENSE_K)
-        _fuse(scores, best_entry, dense, DENSE_WEIGHT)
+        vector = self.kb.embedder.embed_query(message)
         lexical = view.lexical.search(terms(message) + expand(message), LEXICAL_K)
+        dense = self.kb.index.nearest(merchant, vector, k=DENSE_K)
+        _fuse(scores, best_entry, dense, DENSE_WEIGHT)
         _fuse(scores, best_entry, [e for e, _ in lexical], LEXICAL_WEIGHT)
 
         if sku and sku in view.sku_category:
