@@ -104,9 +104,9 @@ class Pipeline:
                                outfits=outfits, prompts=self._prompts(req))
         drafter, text, citations = self.drafter, [], None
         if drafter is not self.composer:
-            waited = [0.0]
+            llm_start = self._clock()   # from the request to the model's last token
             try:
-                async for delta in self._timed(drafter.draft(request), waited):
+                async for delta in drafter.draft(request):
                     text.append(delta)
                     yield Event("draft.delta", {"text": delta})
                 citations = _cited_numbers(request.sources, "".join(text))
@@ -114,7 +114,7 @@ class Pipeline:
                 yield Event("error", {"code": err.code, "message": str(err),
                                       "fallback": self.composer.name, "discarded": "".join(text)})
                 drafter, text = self.composer, []
-            timings["llm_ms"] = round(waited[0] * 1000, 2)
+            timings["llm_ms"] = round((self._clock() - llm_start) * 1000, 2)
         if citations is None:
             composition = self.composer.compose(request)
             citations = composition.citations
@@ -138,20 +138,6 @@ class Pipeline:
         if self.prompt_registry is None:
             return {}
         return self.prompt_registry.choices(req.merchant, req.conversation_id)
-
-
-    async def _timed(self, deltas: AsyncIterator[str], waited: list[float]) -> AsyncIterator[str]:
-        """Pass the drafter's deltas through, adding the time spent waiting for each to
-        `waited[0]`: the model's own time, apart from the copilot's work between deltas."""
-        while True:
-            start = self._clock()
-            try:
-                delta = await anext(deltas)
-            except StopAsyncIteration:
-                waited[0] += self._clock() - start
-                return
-            waited[0] += self._clock() - start
-            yield delta
 
 
 def _cited_numbers(sources: tuple[Source, ...], draft: str) -> list[str]:

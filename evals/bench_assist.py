@@ -4,7 +4,7 @@ over a real server process, with 1, 50 and 500 conversations streaming at once.
 Each conversation keeps its SSE stream open and sends `--messages` messages with
 exponential think time (mean `--think` seconds), as shoppers do. Drafter: the offline
 composer, and an OpenAI-compatible server that answers after a fixed delay, to show
-the copilot's own overhead (draft.done minus the LLM's scripted time).
+the copilot's own overhead (draft.done minus the model's own time, from the copilot's request to its last token).
     python -m evals.bench_assist [--conversations 1,50,500]
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -46,6 +47,15 @@ def prepare(data_dir: Path) -> dict[str, str]:
 
 async def conversation(client: httpx.AsyncClient, cid: str, keys: dict, *, messages: int,
                        think: float, rng: random.Random, out: list[dict]) -> None:
+    """One shopper's conversation; a connection the overloaded server drops counts as a failure."""
+    try:
+        await _conversation(client, cid, keys, messages=messages, think=think, rng=rng, out=out)
+    except httpx.HTTPError as err:
+        out.append({"failed": type(err).__name__})
+
+
+async def _conversation(client: httpx.AsyncClient, cid: str, keys: dict, *, messages: int,
+                        think: float, rng: random.Random, out: list[dict]) -> None:
     agent = {"Authorization": f"Bearer {keys['agent']}"}
     merchant = {"Authorization": f"Bearer {keys['merchant']}"}
     # The conversation must exist before its stream opens: its first message creates it.
@@ -100,7 +110,8 @@ async def load(url: str, keys: dict, *, conversations: int, messages: int, think
     first = [r["first_ms"] for r in out if "first_ms" in r]
     done = [r["done_ms"] for r in out if "done_ms" in r]
     overhead = [r["overhead_ms"] for r in out if r.get("overhead_ms") is not None]
-    return {"messages": len(done), **pct("first", first), **pct("done", done),
+    return {"messages": len(done), "failed_conversations": sum("failed" in r for r in out),
+            **pct("first", first), **pct("done", done),
             **(pct("overhead", overhead) if overhead else {})}
 
 
@@ -117,6 +128,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds between a shopper's messages")
     args = parser.parse_args()
     sizes = [int(n) for n in args.conversations.split(",")]
+    # Two sockets a conversation here and in the server (which inherits the limit).
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
     rows = []
     llm = fake_llm_process()
     with tempfile.TemporaryDirectory(prefix="copilot-bench-") as tmp:
@@ -136,13 +150,14 @@ def main() -> None:
     llm.proc.kill()
     print(f"\nLLM: an OpenAI-compatible server in its own process, {LLM_FIRST_DELAY * 1000:.0f} ms to the "
           f"first token, then {LLM_PIECE_DELAY * 1000:.0f} ms a piece. overhead = draft.done latency "
-          "minus the time the pipeline spent waiting for the model")
-    print(f"{'drafter':<9}{'convs':>6}{'msgs':>6}{'first p50':>10}{'p95':>7}{'p99':>7}"
-          f"{'done p50':>10}{'p95':>8}{'p99':>8}{'overhead p95':>14}")
+          "minus the model's own time (from the copilot's request to its last token)")
+    print(f"{'drafter':<9}{'convs':>6}{'msgs':>6}{'failed':>7}{'first p50':>10}{'p95':>9}{'p99':>9}"
+          f"{'done p50':>10}{'p95':>9}{'p99':>9}{'overhead p50':>13}{'p95':>9}")
     for r in rows:
-        print(f"{r['drafter']:<9}{r['conversations']:>6}{r['messages']:>6}{r['first_p50']:>10}"
-              f"{r['first_p95']:>7}{r['first_p99']:>7}{r['done_p50']:>10}{r['done_p95']:>8}"
-              f"{r['done_p99']:>8}{r.get('overhead_p95', ''):>14}")
+        print(f"{r['drafter']:<9}{r['conversations']:>6}{r['messages']:>6}{r['failed_conversations']:>7}"
+              f"{r['first_p50']:>10}{r['first_p95']:>9}{r['first_p99']:>9}{r['done_p50']:>10}"
+              f"{r['done_p95']:>9}{r['done_p99']:>9}{r.get('overhead_p50', ''):>13}"
+              f"{r.get('overhead_p95', ''):>9}")
 
 
 class fake_llm_process:
