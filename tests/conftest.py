@@ -36,6 +36,21 @@ def parts(settings):
     built.close()
 
 
+@pytest.fixture
+def path(tmp_path):
+    """Where a test's ledger file lives."""
+    return tmp_path / "ledger.db"
+
+
+@pytest.fixture
+def ledger(path):
+    from copilot.ledger.sqlite import SqliteLedger
+
+    opened = SqliteLedger(path=path)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture(scope="session")
 def embedder():
     from knowledge.embedders import make_embedder

@@ -5,19 +5,6 @@ import pytest
 
 from copilot.auth import Principal, authenticate, key_hash, new_key, require
 from copilot.errors import BadRequest, Forbidden, Unauthorized
-from copilot.ledger.sqlite import SqliteLedger
-
-
-@pytest.fixture
-def path(tmp_path):
-    return tmp_path / "ledger.db"
-
-
-@pytest.fixture
-def ledger(path):
-    opened = SqliteLedger(path=path)
-    yield opened
-    opened.close()
 
 
 def file_bytes(path) -> bytes:

@@ -83,18 +83,6 @@ def receiver():
     r.server.server_close()
 
 
-@pytest.fixture
-def path(tmp_path):
-    return tmp_path / "ledger.db"
-
-
-@pytest.fixture
-def ledger(path):
-    opened = SqliteLedger(path=path)
-    yield opened
-    opened.close()
-
-
 def approved(ledger, conversation="c1", *, channel="webhook", text="It ships in 48 hours.", key=None):
     """Approve a fresh draft in `conversation`; returns the outbox row."""
     ledger.ensure_conversation(conversation, merchant="m1", channel=channel, shopper="shopper-1")

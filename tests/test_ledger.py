@@ -13,18 +13,6 @@ TABLES = ("conversations", "messages", "suggestions", "approvals", "rejections",
           "deliveries", "events", "audit", "api_keys")
 
 
-@pytest.fixture
-def path(tmp_path):
-    return tmp_path / "ledger.db"
-
-
-@pytest.fixture
-def ledger(path):
-    opened = SqliteLedger(path=path)
-    yield opened
-    opened.close()
-
-
 def counts(path) -> dict[str, int]:
     """Row counts read through a separate connection: what is really in the file."""
     with sqlite3.connect(path) as conn:
