@@ -21,6 +21,7 @@ from copilot.trainer_evals import RUNS_DIR, EvalRuns
 from knowledge.base import KnowledgeBase
 from knowledge.embedders import Embedder, make_embedder
 from knowledge.index import VectorIndex, make_client
+from knowledge.lexical import terms
 from knowledge.retrieval import Retriever
 
 
@@ -51,8 +52,9 @@ class Components:
     def warm(self) -> None:
         """Build what the first message would otherwise wait for: jieba's dictionary, each
         merchant's retrieval view and wardrobe."""
+        terms("预热")                                   # loads jieba's dictionary
         for merchant in self.kb.merchants():
-            self.retriever.search(merchant, "预热")
+            self.retriever.view(merchant)
             self.pipeline.wardrobes.of(merchant)
 
     def close(self) -> None:

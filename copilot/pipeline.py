@@ -86,7 +86,7 @@ class Pipeline:
         yield Event("escalation", assessment.to_dict())
 
         found = await asyncio.to_thread(self.retriever.search, req.merchant, req.message,
-                                        sku=req.sku, history=req.history)
+                                        sku=req.sku)
         sources = tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
         history = _fit_history(req.history, self.history_tokens)
         mark("retrieval_ms")

@@ -17,6 +17,7 @@ from copilot.prompts import PromptTemplate
 from evals.cases import EvalCase
 from evals.metrics import score_case, summarise
 from knowledge.base import KnowledgeBase
+from knowledge.records import Product
 
 
 async def run_case(pipeline: Pipeline, merchant: str, case: EvalCase,
@@ -52,10 +53,9 @@ async def run_case(pipeline: Pipeline, merchant: str, case: EvalCase,
     return result
 
 
-def outfit_violations(kb: KnowledgeBase, merchant: str, case: EvalCase, result: dict) -> list[str] | None:
+def outfit_violations(catalog: dict[str, Product], case: EvalCase, result: dict) -> list[str] | None:
     if case.expect.kind != "outfit" or result["outfits"] is None:
         return None
-    catalog = {p.sku_id: p for p in kb.products(merchant)}
     anchor = catalog.get(case.sku or "")
     if anchor is None:
         return ["the case names no anchor SKU in this catalog"]
@@ -64,9 +64,9 @@ def outfit_violations(kb: KnowledgeBase, merchant: str, case: EvalCase, result: 
                          allowed_categories=case.expect.allowed_categories)
 
 
-def case_labels(kb: KnowledgeBase, merchant: str) -> Callable[[EvalCase], dict]:
+def case_labels(kb: KnowledgeBase, merchant: str, catalog: dict[str, Product]) -> Callable[[EvalCase], dict]:
     """What the report groups a case by: the category of its SKU, the kinds of its expected sources."""
-    categories = {p.sku_id: p.category for p in kb.products(merchant)}
+    categories = {sku: p.category for sku, p in catalog.items()}
     kinds = {r.id: kind for kind in ("sku", "policy", "faq") for r in kb.records(merchant, kind)}
 
     def labels(case: EvalCase) -> dict:
@@ -82,10 +82,11 @@ async def run_eval(*, pipeline: Pipeline, kb: KnowledgeBase, merchant: str, case
                    prompts: Mapping[str, PromptTemplate] | None = None) -> dict:
     """Every case, scored; `prompts` (task -> template) drafts instead of the merchant's active ones."""
     results = []
-    labels = case_labels(kb, merchant)
+    catalog = {p.sku_id: p for p in kb.products(merchant)}     # read once per run
+    labels = case_labels(kb, merchant, catalog)
     for case in cases:
         result = await run_case(pipeline, merchant, case, prompts)
-        result["outfit_violations"] = outfit_violations(kb, merchant, case, result)
+        result["outfit_violations"] = outfit_violations(catalog, case, result)
         result |= labels(case) | score_case(case, result)
         results.append(result)
         if progress:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from copilot.errors import BadRequest, NotFound
+from knowledge import loaders
 from knowledge.documents import Entry, entries_for, entry_id
 from knowledge.embedders import Embedder
 from knowledge.index import VectorIndex
@@ -56,8 +57,6 @@ class KnowledgeBase:
     def ingest(self, merchant: str, kind: Kind, files: Sequence[tuple[str, bytes]],
                *, progress=None) -> IngestReport:
         self.require_merchant(merchant)
-        from knowledge import loaders
-
         records = loaders.parse_many(kind, list(files))
         return self.put(merchant, records, progress=progress)
 

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from copilot.turns import Turn
 from knowledge.base import KnowledgeBase
 from knowledge.documents import entry_id, parse_entry_id
 from knowledge.lexical import LexicalIndex, terms
@@ -93,7 +91,7 @@ class Retriever:
                 self._refreshing.discard(merchant)
 
     def search(self, merchant: str, message: str, *, sku: str | None = None,
-               history: Sequence[Turn] = (), k: int = DEFAULT_K) -> list[Source]:
+               k: int = DEFAULT_K) -> list[Source]:
         view = self.view(merchant)
         scores: dict[tuple[str, str], float] = {}
         best_entry: dict[tuple[str, str], str] = {}
