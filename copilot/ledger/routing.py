@@ -74,6 +74,7 @@ class QueueItem:
     group: str | None
     unread: int                     # customer messages after the agent side's last reply
     last_message: str | None
+    created_at: float
     updated_at: float
 
     @property

@@ -186,5 +186,6 @@ class SqliteRouting:
         """The agent's conversations that are not closed: escalated first, then latest first."""
         return [QueueItem(conversation_id=r["id"], shopper=r["shopper"], channel=r["channel"],
                           status=r["status"], group=r["assigned_group"], unread=r["unread"],
-                          last_message=r["last_message"], updated_at=r["updated_at"])
+                          last_message=r["last_message"], created_at=r["created_at"],
+                          updated_at=r["updated_at"])
                 for r in self._rows(_QUEUE, (merchant, agent))]

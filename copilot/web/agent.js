@@ -62,7 +62,7 @@ export function mount(root, me) {
       routed = true;
       ui.scope.hidden = false;
       return mine.conversations.map((c) => ({ id: c.conversation_id, shopper: c.shopper, status: c.status,
-        updated_at: c.updated_at, unread: c.unread, last_message: c.last_message, assigned_agent: null }));
+        created_at: c.created_at, updated_at: c.updated_at, unread: c.unread, last_message: c.last_message, assigned_agent: null }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) { routed = false; return null; }
       throw err;
