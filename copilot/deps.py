@@ -11,15 +11,15 @@ from copilot.errors import Unauthorized
 from knowledge.base import KnowledgeBase
 
 
-def components(request: Request) -> Components:
+async def components(request: Request) -> Components:
     return request.app.state.components
 
 
-def knowledge_base(parts: Annotated[Components, Depends(components)]) -> KnowledgeBase:
+async def knowledge_base(parts: Annotated[Components, Depends(components)]) -> KnowledgeBase:
     return parts.kb
 
 
-def caller(parts: Annotated[Components, Depends(components)],
+async def caller(parts: Annotated[Components, Depends(components)],
            authorization: Annotated[str | None, Header()] = None,
            x_api_key: Annotated[str | None, Header()] = None,
            api_key: str | None = None) -> Principal:
