@@ -5,7 +5,7 @@ Each conversation keeps its SSE stream open and sends `--messages` messages with
 exponential think time (mean `--think` seconds), as shoppers do. Drafter: the offline
 composer, and an OpenAI-compatible server that answers after a fixed delay, to show
 the copilot's own overhead (draft.done minus the model's own time, from the copilot's request to its last token).
-    python -m evals.bench_assist [--conversations 1,50,500]
+    python -m evals.bench_assist [--conversations 1,50,500] [--drafters composer,llm]
 """
 from __future__ import annotations
 
@@ -61,9 +61,10 @@ async def _conversation(client: httpx.AsyncClient, cid: str, keys: dict, *, mess
     # The conversation must exist before its stream opens: its first message creates it.
     sent_at: dict[str, float] = {}
     await asyncio.sleep(rng.uniform(0, think))          # shoppers do not all type at once
+    posted = time.perf_counter()
     first = await client.post(f"/v1/conversations/{cid}/messages", headers=merchant,
                               json={"merchant": "bench-shop", "text": rng.choice(QUERIES)})
-    sent_at[first.json()["suggestion_id"]] = time.perf_counter()
+    sent_at[first.json()["suggestion_id"]] = posted
     pending = {first.json()["suggestion_id"]}
     seen_first: set[str] = set()
     remaining = messages - 1
@@ -83,8 +84,9 @@ async def _conversation(client: httpx.AsyncClient, cid: str, keys: dict, *, mess
                 if event["type"] == "draft.done" and sid in pending:
                     pending.discard(sid)
                     done_ms = (now - sent_at[sid]) * 1000
-                    llm_ms = event["body"]["timings"].get("llm_ms")
-                    out.append({"sid": sid, "done_ms": done_ms,
+                    timings = event["body"]["timings"]
+                    llm_ms = timings.get("llm_ms")
+                    out.append({"sid": sid, "done_ms": done_ms, "retrieval_ms": timings["retrieval_ms"],
                                 "overhead_ms": None if llm_ms is None else done_ms - llm_ms})
                     if remaining == 0 and not pending:
                         return
@@ -110,8 +112,9 @@ async def load(url: str, keys: dict, *, conversations: int, messages: int, think
     first = [r["first_ms"] for r in out if "first_ms" in r]
     done = [r["done_ms"] for r in out if "done_ms" in r]
     overhead = [r["overhead_ms"] for r in out if r.get("overhead_ms") is not None]
+    retrieval = [r["retrieval_ms"] for r in out if "retrieval_ms" in r]
     return {"messages": len(done), "failed_conversations": sum("failed" in r for r in out),
-            **pct("first", first), **pct("done", done),
+            **pct("first", first), **pct("done", done), **pct("retrieval", retrieval),
             **(pct("overhead", overhead) if overhead else {})}
 
 
@@ -124,6 +127,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", default="1,50,500")
+    parser.add_argument("--drafters", default="composer,llm")
     parser.add_argument("--messages", type=int, default=4, help="messages per conversation")
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds between a shopper's messages")
     args = parser.parse_args()
@@ -135,8 +139,9 @@ def main() -> None:
     llm = fake_llm_process()
     with tempfile.TemporaryDirectory(prefix="copilot-bench-") as tmp:
         keys = prepare(Path(tmp))
-        for drafter, env in (("composer", {}), ("llm", {"COPILOT_DRAFTER": "llm",
-                                                       "COPILOT_LLM_BASE_URL": llm.base_url})):
+        envs = {"composer": {}, "llm": {"COPILOT_DRAFTER": "llm", "COPILOT_LLM_BASE_URL": llm.base_url}}
+        for drafter in args.drafters.split(","):
+            env = envs[drafter]
             server = ServerProcess(data_dir=Path(tmp), env=env).start()
             try:
                 for n in sizes:
@@ -151,13 +156,16 @@ def main() -> None:
     print(f"\nLLM: an OpenAI-compatible server in its own process, {LLM_FIRST_DELAY * 1000:.0f} ms to the "
           f"first token, then {LLM_PIECE_DELAY * 1000:.0f} ms a piece. overhead = draft.done latency "
           "minus the model's own time (from the copilot's request to its last token)")
+    print("retrieval = from the pipeline's start to its sources (server side), part of the overhead")
     print(f"{'drafter':<9}{'convs':>6}{'msgs':>6}{'failed':>7}{'first p50':>10}{'p95':>9}{'p99':>9}"
-          f"{'done p50':>10}{'p95':>9}{'p99':>9}{'overhead p50':>13}{'p95':>9}")
+          f"{'done p50':>10}{'p95':>9}{'p99':>9}{'overhead p50':>13}{'p95':>9}{'p99':>9}"
+          f"{'retrieval p50':>14}{'p95':>9}")
     for r in rows:
         print(f"{r['drafter']:<9}{r['conversations']:>6}{r['messages']:>6}{r['failed_conversations']:>7}"
               f"{r['first_p50']:>10}{r['first_p95']:>9}{r['first_p99']:>9}{r['done_p50']:>10}"
               f"{r['done_p95']:>9}{r['done_p99']:>9}{r.get('overhead_p50', ''):>13}"
-              f"{r.get('overhead_p95', ''):>9}")
+              f"{r.get('overhead_p95', ''):>9}{r.get('overhead_p99', ''):>9}"
+              f"{r['retrieval_p50']:>14}{r['retrieval_p95']:>9}")
 
 
 class fake_llm_process:
