@@ -157,7 +157,10 @@ def test_j_and_k_move_between_conversations(demo_server, page, tmp_path):
         c["status"] == "escalated" for c in listed)      # escalated conversations come first
     page.locator("body").press("j")
     expect(page.locator(".conv-title")).to_contain_text(ids[0])
-    page.locator("body").press("j")
-    expect(page.locator(".conv-title")).to_contain_text(ids[1])
-    page.locator("body").press("k")
-    expect(page.locator(".conv-title")).to_contain_text(ids[0])
+    # Each move is checked against the order shown at the moment of the key press: the queue
+    # refreshes in the background, so an order read earlier may be stale.
+    for key, step in (("j", 1), ("k", -1)):
+        shown = page.locator("[data-testid=queue-item]").evaluate_all("els => els.map(e => e.dataset.id)")
+        current = page.locator(".conv-title").inner_text().split()[1]      # "会话 <id> · 顾客 …"
+        page.locator("body").press(key)
+        expect(page.locator(".conv-title")).to_contain_text(shown[shown.index(current) + step])
