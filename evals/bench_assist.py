@@ -1,7 +1,8 @@
 """Assist benchmark: from POST of a shopper message to the first SSE event and to `draft.done`,
 over a real server process, with 1, 50 and 500 conversations streaming at once.
 
-Each conversation keeps its SSE stream open and sends `--messages` messages with
+Each conversation keeps its SSE stream open and sends `--messages` messages (more when
+there are few conversations, so that every row has at least `--min-samples`) with
 exponential think time (mean `--think` seconds), as shoppers do. Drafter: the offline
 composer, and an OpenAI-compatible server that answers after a fixed delay, to show
 the copilot's own overhead (draft.done minus the model's own time, from the copilot's request to its last token).
@@ -129,6 +130,7 @@ def main() -> None:
     parser.add_argument("--conversations", default="1,50,500")
     parser.add_argument("--drafters", default="composer,llm")
     parser.add_argument("--messages", type=int, default=4, help="messages per conversation")
+    parser.add_argument("--min-samples", type=int, default=40, help="messages per row, at least")
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds between a shopper's messages")
     args = parser.parse_args()
     sizes = [int(n) for n in args.conversations.split(",")]
@@ -146,7 +148,8 @@ def main() -> None:
             try:
                 for n in sizes:
                     row = {"drafter": drafter, "conversations": n,
-                           **asyncio.run(load(server.url, keys, conversations=n, messages=args.messages,
+                           **asyncio.run(load(server.url, keys, conversations=n,
+                                              messages=max(args.messages, -(-args.min_samples // n)),
                                               think=args.think))}
                     rows.append(row)
                     print(json.dumps(row), flush=True)
