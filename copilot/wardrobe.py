@@ -75,7 +75,8 @@ PLATFORMS: dict[str, re.Pattern] = {
 }
 
 GENDER_TAGS = {"男装": "男", "女装": "女"}
-UNISEX_MARKS = ("男女同款", "男女", "情侣", "中性", "unisex")
+# "中性" is unisex in 中性款 / 中性风, but a colour in 中性色 (and as a colour-family tag)
+UNISEX = re.compile(r"男女|情侣|unisex|中性(?!色)", re.IGNORECASE)
 _TITLE_GENDER = re.compile(r"(男|女)(?:士|款|式|装|生)")
 SEASONS = frozenset("春夏秋冬")
 COLOUR_FAMILY_TAGS = {"冷色": "冷", "暖色": "暖", "中性": "中性"}
@@ -96,8 +97,8 @@ def is_colour_tag(tag: str) -> bool:
 
 def gender_of(product: Product) -> str | None:
     """'男', '女', or None for unisex / unknown (which go with both)."""
-    text = product.title + " " + " ".join(product.tags)
-    if any(mark in text.lower() for mark in UNISEX_MARKS):
+    text = " ".join([product.title, *(t for t in product.tags if t not in COLOUR_FAMILY_TAGS)])
+    if UNISEX.search(text):
         return None
     for tag, gender in GENDER_TAGS.items():
         if tag in product.tags:

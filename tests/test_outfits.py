@@ -252,3 +252,12 @@ def test_suggest_outfits_only_for_styling_questions_and_asks_when_no_anchor():
     assert unknown.anchor is None and unknown.outfits == () and unknown.note
     asked = suggest_outfits("结婚穿 这套西装怎么搭 配件预算500以内", sku_in_view="M-SUIT", wardrobe=wardrobe)
     assert asked.outfits and all(o.added_total <= 500 for o in asked.outfits)
+
+
+def test_neutral_colour_is_not_unisex():
+    """中性色 names a colour: a men's jacket tagged with it stays a men's piece."""
+    assert gender_of(_p("J1", "男士工装夹克 多口袋", "外套", tags=("男装", "中性色"))) == "男"
+    assert gender_of(_p("J2", "女士短款风衣", "外套", tags=("中性",))) == "女"       # colour-family tag
+    assert gender_of(_p("S1", "中性款复古德训鞋", "鞋", tags=("休闲",))) is None
+    assert gender_of(_p("S2", "情侣款卫衣 男女同款", "卫衣", tags=("男装",))) is None
+    assert gender_of(_p("B1", "Unisex canvas tote", "包")) is None
