@@ -97,7 +97,7 @@ def is_colour_tag(tag: str) -> bool:
 
 def gender_of(product: Product) -> str | None:
     """'男', '女', or None for unisex / unknown (which go with both)."""
-    text = " ".join([product.title, *(t for t in product.tags if t not in COLOUR_FAMILY_TAGS)])
+    text = " ".join([product.title, *(t for t in product.tags if not is_colour_tag(t))])
     if UNISEX.search(text):
         return None
     for tag, gender in GENDER_TAGS.items():
