@@ -79,7 +79,7 @@ GENDER_TAGS = {"男装": "男", "女装": "女"}
 UNISEX = re.compile(r"男女|情侣|unisex|中性(?!色)", re.IGNORECASE)
 _TITLE_GENDER = re.compile(r"(男|女)(?:士|款|式|装|生)")
 SEASONS = frozenset("春夏秋冬")
-COLOUR_FAMILY_TAGS = {"冷色": "冷", "暖色": "暖", "中性": "中性"}
+COLOUR_FAMILY_TAGS = {"冷色": "冷", "暖色": "暖", "中性": "中性", "中性色": "中性"}
 # Colour words (tags like 蓝色系 or the 颜色 attribute) and the family they belong to.
 COLOUR_WORDS: tuple[tuple[str, str], ...] = (
     ("藏青", "冷"), ("蓝", "冷"), ("绿", "冷"), ("紫", "冷"), ("青", "冷"),
@@ -116,11 +116,12 @@ def seasons_of(product: Product) -> frozenset[str]:
 
 
 def colour_family_of(product: Product) -> str | None:
-    for tag in product.tags:
-        if tag in COLOUR_FAMILY_TAGS:
-            return COLOUR_FAMILY_TAGS[tag]
-    colour = product.attributes.get("颜色", "") or " ".join(t for t in product.tags if t.endswith("色系"))
-    families = {family for word, family in COLOUR_WORDS if word in colour}
+    """冷, 暖 or 中性, from the family tags, else from the colour words; a neutral beside a
+    cool or warm colour leaves that colour's family, and cool with warm has none."""
+    families = {COLOUR_FAMILY_TAGS[tag] for tag in product.tags if tag in COLOUR_FAMILY_TAGS}
+    if not families:
+        colour = product.attributes.get("颜色", "") or " ".join(t for t in product.tags if t.endswith("色系"))
+        families = {family for word, family in COLOUR_WORDS if word in colour}
     if "冷" in families and "暖" in families:
         return None
     if len(families) > 1:

@@ -12,7 +12,7 @@ from copilot.outfit_check import check_outfits
 from copilot.outfits import build_outfits, outfits_differ, suggest_outfits
 from copilot.styling import StylingRequest, occasion_named, parse_request
 from copilot.turns import Turn
-from copilot.wardrobe import Wardrobe, gender_of
+from copilot.wardrobe import Piece, Wardrobe, colour_family_of, gender_of
 from knowledge.records import Product
 
 SAMPLES = Path("/work/shared/samples")
@@ -261,3 +261,26 @@ def test_neutral_colour_is_not_unisex():
     assert gender_of(_p("S1", "中性款复古德训鞋", "鞋", tags=("休闲",))) is None
     assert gender_of(_p("S2", "情侣款卫衣 男女同款", "卫衣", tags=("男装",))) is None
     assert gender_of(_p("B1", "Unisex canvas tote", "包")) is None
+
+
+def test_neutral_colour_tag_is_a_colour_not_a_style():
+    """中性色 is the neutral family: a cool or warm tag beside it decides, in any order, and
+    it is never offered as a shared style."""
+    def family(*tags, **attributes):
+        return colour_family_of(_p("X", "针织背心", "针织衫", tags=tags, **attributes))
+
+    assert family("通勤", "中性色") == "中性"
+    assert family("冷色", "中性色") == family("中性色", "冷色") == "冷"
+    assert family("中性色", "暖色") == "暖"
+    assert family("冷色", "暖色") is None
+    assert family("中性色", 颜色="酒红") == "中性"          # a family tag outranks the colour words
+    assert family(颜色="黑色/酒红") == "暖"
+    assert "中性色" not in Piece.of(_p("X", "女士直筒西裤", "裤装", tags=("女装", "通勤", "中性色"))).style
+
+    skirt = _p("W-SKIRT", "女士羊毛半身裙", "半身裙", 320, tags=("女装", "通勤", "中性色"), 颜色="米白", 适用季节="春秋")
+    rest = [_p(f"W-{n}{i}", f"女士{c}{i}号", c, 150 + 10 * i, tags=("女装", "中性色") + (("通勤",) if i else ()),
+               颜色="黑色", 适用季节="春秋")
+            for n, c in enumerate(("针织衫", "皮鞋", "包")) for i in range(3)]
+    result = build_outfits(skirt, Wardrobe.from_products([skirt, *rest]), StylingRequest())
+    assert result.outfits
+    assert all("中性色" not in o.reason for o in result.outfits)
