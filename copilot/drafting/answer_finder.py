@@ -164,7 +164,7 @@ def _score(fact: Fact, query: _Query, focus: Source | None, pool: Sequence[Fact]
     naming = fact.source.title.lower() if fact.source.kind == "sku" else ""
     units: dict[tuple[str, str], float] = {}
     n = len(pool)
-    quoted, context = fact.text.lower(), fact.context.lower()
+    quoted = fact.text.lower()
     mean_length = sum(len(f.text) for f in pool) / n
     damping = (max(len(quoted), 1) / mean_length) ** LENGTH_DAMPING
     score = 0.0
