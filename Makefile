@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench screenshots install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: $(STAMP)
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
+
+# The browser tests write the README's screenshots to docs/screenshots only when asked.
+screenshots: $(STAMP) $(CHROMIUM)
+	COPILOT_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser_agent.py tests/test_browser_merchant.py tests/test_browser_trainer.py
 
 bench: $(STAMP)
 	$(BIN)/python -m evals.bench_knowledge

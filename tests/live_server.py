@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -185,8 +187,11 @@ def login(page, server, key: str, page_name: str = "") -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
+    """The page as a PNG: into docs/screenshots when asked (`COPILOT_SCREENSHOTS=1`, `make
+    screenshots`), else into a temporary folder, so a test run leaves tracked files alone."""
+    folder = SCREENSHOTS if os.environ.get("COPILOT_SCREENSHOTS") else Path(tempfile.gettempdir()) / "copilot-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
     page.screenshot(path=str(path), full_page=False)
     return path
 
