@@ -17,6 +17,7 @@ from copilot.turns import Turn
 
 log = logging.getLogger(__name__)
 MAX_CONCURRENT_ASSISTS = 64
+SUPERSEDED = "顾客又发来了消息，新的草稿会把之前未回复的问题一并回答"
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,14 @@ class AssistService:
         conv = self.ledger.ensure_conversation(conversation_id, merchant=merchant,
                                                channel=channel, shopper=shopper)
         history = tuple(Turn(role=m.role, text=m.text) for m in self.ledger.messages(conv.id))
+        pending = [s.id for s in self.ledger.suggestions(conv.id) if s.status == "pending"]
         message = self.ledger.add_message(conv.id, role="customer", text=text, sku_in_view=sku)
         suggestion = self.ledger.create_suggestion(conv.id, message_id=message.id)
         self.emit(conv.id, "message", {"message_id": message.id, "role": "customer", "text": text,
                                        "sku": sku, "suggestion_id": suggestion.id})
+        for old in pending:   # the new draft answers the earlier messages too (`question.asked`)
+            self.emit(conv.id, "suggestion.status", {"suggestion_id": old, "status": "stale",
+                                                     "replaced_by": suggestion.id, "reason": SUPERSEDED})
         self.router.place(conv, text=text, sku=sku)
         request = AssistRequest(merchant=merchant, message=text, sku=sku, history=history,
                                 conversation_id=conv.id, thresholds=self.router.thresholds(merchant))
@@ -99,9 +104,9 @@ class AssistService:
         self.ledger.finish_suggestion(
             suggestion.id, text=body["text"], citations=body["citations"],
             flags={"ungrounded": body["ungrounded"], "grounded": body["grounded"],
-                   "escalation": body["escalation"]},
+                   "unkept_promises": body["unkept_promises"], "escalation": body["escalation"]},
             prompt_id=prompt.get("id", body["drafter"]), prompt_version=str(prompt.get("version", "")),
-            model=body["drafter"], timings=body["timings"])
+            model=body["drafter"], timings=body["timings"], gaps=body["unanswered"])
 
     def approve(self, suggestion_id: str, *, agent: Principal, final_text: str | None,
                 idempotency_key: str):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -87,6 +88,23 @@ def search(merchant: MerchantOpt, message: str,
     for rank, s in enumerate(sources, start=1):
         table.add_row(str(rank), s.id, s.kind, f"{s.score:.4f}", s.title)
     console.print(table)
+
+
+@app.command()
+def gaps(merchant: MerchantOpt, limit: int = 50) -> None:
+    """List the shopper questions drafts found no answer to (knowledge gaps), newest first."""
+    parts = build(Settings())
+    try:
+        parts.kb.require_merchant(merchant)
+        found = parts.ledger.knowledge_gaps(merchant, limit=limit)
+    except CopilotError as err:
+        _fail(err)
+    table = Table("time", "question", "product", "conversation")
+    for gap in found:
+        table.add_row(time.strftime("%Y-%m-%d %H:%M", time.localtime(gap.created_at)), gap.question,
+                      gap.sku or "", gap.conversation_id)
+    console.print(table)
+    parts.close()
 
 
 @app.command("eval")

@@ -15,10 +15,14 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from copilot import escalation, tokens
 from copilot.drafting import DraftRequest, Drafter
 from copilot.drafting.composer import Composer
 from copilot.drafting.grounding import check as grounding_check
+from copilot.drafting.promises import check as promise_check
+from copilot.drafting.question import read
 from copilot.errors import UpstreamError
 from copilot.events import Event
 from copilot.outfits import suggest_outfits
@@ -29,6 +33,7 @@ from knowledge.records import Source
 from knowledge.retrieval import Retriever
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
+ESCALATED = ("escalate",)    # what the system did when the assessor escalates: the router hands it over
 
 
 @dataclass(frozen=True)
@@ -85,9 +90,7 @@ class Pipeline:
         mark("escalation_ms")
         yield Event("escalation", assessment.to_dict())
 
-        found = await asyncio.to_thread(self.retriever.search, req.merchant, req.message,
-                                        sku=req.sku)
-        sources = tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
+        vector, part_vectors, sources = await asyncio.to_thread(self.retrieve, req)
         history = _fit_history(req.history, self.history_tokens)
         mark("retrieval_ms")
         yield Event("sources", {"sources": [_source_view(s) for s in sources]})
@@ -102,8 +105,10 @@ class Pipeline:
 
         request = DraftRequest(merchant=req.merchant, message=req.message, history=history,
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
-                               outfits=outfits, prompts=self._prompts(req))
-        drafter, text, citations = self.drafter, [], None
+                               outfits=outfits, query_vector=vector, part_vectors=part_vectors,
+                               fact_vectors=self.retriever.fact_vectors(req.merchant),
+                               prompts=self._prompts(req))
+        drafter, text, citations, unanswered = self.drafter, [], None, ()
         if drafter is not self.composer:
             llm_start = self._clock()   # from the request to the model's last token
             try:
@@ -118,20 +123,33 @@ class Pipeline:
             timings["llm_ms"] = round((self._clock() - llm_start) * 1000, 2)
         if citations is None:
             composition = self.composer.compose(request)
-            citations = composition.citations
+            citations, unanswered = composition.citations, composition.unanswered
             for n, piece in enumerate(composition.pieces):
                 text.append(piece.text)
                 yield Event("draft.delta", {"text": piece.text, "restart": n == 0 and drafter is not self.drafter})
         draft = "".join(text)
         cited = [s for s in sources if s.id in citations] or list(sources)
         report = grounding_check(draft, cited + _outfit_sources(outfits))
+        promises = promise_check(draft, done=ESCALATED if assessment.escalate else ())
         mark("draft_done_ms")
         yield Event("draft.done", {
             "text": draft, "citations": citations, "ungrounded": report.ungrounded,
-            "grounded": report.ok, "drafter": drafter.name,
+            "grounded": report.ok, "unkept_promises": promises.unkept,
+            "unanswered": list(unanswered), "drafter": drafter.name,
             "prompt": _prompt_ref(drafter, request), "escalation": assessment.to_dict(),
             "timings": timings,
         })
+
+    def retrieve(self, req: AssistRequest) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[Source, ...]]:
+        """The query vector (once per message, shared with drafting), one per part of a
+        question of several, and the sources that fit the context budget, for everything
+        the shopper asks: unanswered earlier turns and the message."""
+        question = read(req.message, req.history)
+        vector = self.retriever.embed(question.text)
+        parts = {p.text: self.retriever.embed(p.text) for p in question.parts} \
+            if len(question.parts) > 1 else {}
+        found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
+        return vector, parts, tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
 
     def _prompts(self, req: AssistRequest) -> Mapping[str, PromptTemplate]:
         if req.prompts is not None:

@@ -20,31 +20,19 @@ event on the conversation's stream.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from copilot.errors import NotFound
 from copilot.escalation import DEFAULT_THRESHOLDS, Thresholds
 from copilot.fanout import Broadcaster
+from copilot.language import DEFAULT_LANGUAGE, LANGUAGES, language_of
 from copilot.ledger import Conversation, Ledger
 from copilot.ledger.routing import Agent, AgentGroup, Move
 from knowledge.base import KnowledgeBase
 
-LANGUAGES = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
 ROUTER_ACTOR = "copilot"          # the audit actor of automatic moves
 NO_SENIORS = "the merchant has no senior group; the conversation stays with its agent"
-
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def language_of(text: str) -> str:
-    """`en` when the message has more Latin words than Chinese characters (a character
-    carries about a word: "iPhone 15 有货吗" is Chinese, "Does the 口红 come in red?" is
-    English); otherwise `zh`."""
-    return "en" if len(_LATIN_WORD.findall(text)) > len(_HAN.findall(text)) else DEFAULT_LANGUAGE
 
 
 def languages_of(group: AgentGroup) -> set[str]:

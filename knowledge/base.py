@@ -1,8 +1,9 @@
 """The merchant knowledge base: merchants, all-or-nothing uploads, records, search.
 
 An upload is parsed and validated whole (any bad record rejects all of it, with
-every problem named), then embedded (only entries whose embedded text changed:
-re-uploading unchanged records embeds nothing), and only then written. A
+every problem named), then embedded (only entries whose embedded text changed, and only fact texts
+(`knowledge.facts`) the merchant has no vector for: re-uploading unchanged records
+embeds nothing), and only then written. A
 re-uploaded id replaces its record; a policy that now has fewer chunks loses the
 extra ones.
 """
@@ -18,6 +19,7 @@ from copilot.errors import BadRequest, NotFound
 from knowledge import loaders
 from knowledge.documents import Entry, entries_for, entry_id
 from knowledge.embedders import Embedder
+from knowledge.facts import facts_of
 from knowledge.index import VectorIndex
 from knowledge.records import KINDS, Faq, Kind, Policy, Product, Record, kind_of
 
@@ -32,6 +34,7 @@ class IngestReport:
     new: int
     replaced: int
     embedded: int
+    facts_embedded: int
     removed_chunks: int
 
     def to_dict(self) -> dict:
@@ -69,6 +72,7 @@ class KnowledgeBase:
         # SKUs and FAQs are one entry each; only a policy's chunk count can change.
         old = self._entries_of(merchant, kind, source_ids) if kind == "policy" else stored
         vectors, embedded = self._vectors(entries, stored, progress=progress)
+        facts_embedded = self._embed_facts(merchant, records)
         new_ids = {e.id for e in entries}
         stale = [e for e in old if e not in new_ids]
         self.index.upsert(merchant, ids=[e.id for e in entries], embeddings=vectors,
@@ -80,7 +84,8 @@ class KnowledgeBase:
         return IngestReport(merchant=merchant, kind=kind, records=len(records),
                             new=len(set(source_ids) - old_sources),
                             replaced=len(set(source_ids) & old_sources),
-                            embedded=embedded, removed_chunks=len(stale))
+                            embedded=embedded, facts_embedded=facts_embedded,
+                            removed_chunks=len(stale))
 
     def delete(self, merchant: str, kind: Kind, ids: Sequence[str]) -> int:
         """Delete records by id; unknown ids are a `NotFound` and nothing is deleted."""
@@ -119,6 +124,17 @@ class KnowledgeBase:
             return {}
         return self.index.where(merchant, {"$and": [{"kind": kind},
                                                     {"source_id": {"$in": source_ids}}]})
+
+    def _embed_facts(self, merchant: str, records: Sequence[Record]) -> int:
+        """Embed the fact texts of `records` that the merchant has no vector for yet."""
+        texts = {f.vector_id: f.embed for r in records
+                 for f in facts_of(kind_of(r), r.id, r.model_dump(mode="json")) if f.embed}
+        missing = self.index.missing_fact_vectors(merchant, list(texts))
+        if missing:
+            self.index.add_fact_vectors(
+                merchant, ids=missing, texts=[texts[i] for i in missing],
+                embeddings=self.embedder.embed_documents([texts[i] for i in missing]))
+        return len(missing)
 
     def _vectors(self, entries: list[Entry], stored: dict[str, dict], *, progress) -> tuple[np.ndarray, int]:
         vectors = np.zeros((len(entries), self.embedder.dim), dtype=np.float32)

@@ -22,6 +22,7 @@ from copilot.errors import BadRequest, ConfigError, UnknownMerchant, UpstreamErr
 from copilot.settings import Settings
 
 COLLECTION_PREFIX = "m-"
+FACTS_PREFIX = "f-"            # a merchant's fact vectors (knowledge.facts), by text hash
 READ_BATCH = 5000
 VERSION_TTL_S = 1.0
 MERCHANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,60}[a-z0-9]$")
@@ -48,6 +49,7 @@ class VectorIndex:
         self._embedder_name = embedder_name
         self._dim = dim
         self._handles: dict[str, object] = {}
+        self._fact_handles: dict[str, object] = {}
         self._versions: dict[str, tuple[float, int]] = {}
 
     # merchants ---------------------------------------------------------------
@@ -149,6 +151,42 @@ class VectorIndex:
     def delete(self, merchant: str, ids: Sequence[str]) -> None:
         if ids:
             self.collection(merchant).delete(ids=list(ids))
+
+    # fact vectors ------------------------------------------------------------------
+    def _facts(self, merchant: str):
+        handle = self._fact_handles.get(merchant)
+        if handle is None:
+            self.collection(merchant)   # the merchant must exist
+            handle = self._fact_handles[merchant] = self._client.get_or_create_collection(
+                FACTS_PREFIX + merchant, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        return handle
+
+    def missing_fact_vectors(self, merchant: str, ids: Sequence[str]) -> list[str]:
+        """Those of `ids` that have no stored fact vector yet."""
+        if not ids:
+            return []
+        col = self._facts(merchant)
+        have: set[str] = set()
+        for start in range(0, len(ids), READ_BATCH):
+            have |= set(col.get(ids=list(ids[start:start + READ_BATCH]), include=[])["ids"])
+        return [i for i in ids if i not in have]
+
+    def add_fact_vectors(self, merchant: str, *, ids: list[str], embeddings: np.ndarray,
+                         texts: list[str]) -> None:
+        col = self._facts(merchant)
+        step = self._client.get_max_batch_size()
+        for i in range(0, len(ids), step):
+            col.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
+                       documents=texts[i:i + step])
+
+    def fact_vectors(self, merchant: str) -> dict[str, np.ndarray]:
+        """Every fact vector of the merchant, by id."""
+        col = self._facts(merchant)
+        out: dict[str, np.ndarray] = {}
+        for offset in range(0, col.count(), READ_BATCH):
+            got = col.get(include=["embeddings"], limit=READ_BATCH, offset=offset)
+            out.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
+        return out
 
     def nearest(self, merchant: str, vector: np.ndarray, *, k: int) -> list[str]:
         """Entry ids of the `k` nearest entries, nearest first."""

@@ -11,9 +11,13 @@
    that name categories in `applies_to` rise when the viewed SKU's category is
    among them and sink when it is not.
 
+The query vector is computed once per message (`embed`) and shared: retrieval
+ranks with it and the drafter matches facts with it against the merchant's fact
+vectors (`knowledge.facts`), which the view holds in memory.
+
 Only ids travel through ranking; documents and records are read for the final
 top k in one call. The per-merchant `MerchantView` (BM25, categories,
-policy scopes) is rebuilt when the merchant's knowledge version changes: at once
+policy scopes, fact vectors) is rebuilt when the merchant's knowledge version changes: at once
 for a small merchant, in the background for a large one (a 100k-SKU view takes
 seconds to build), which keeps serving the previous view meanwhile.
 """
@@ -23,6 +27,8 @@ import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+import numpy as np
 
 from knowledge.base import KnowledgeBase
 from knowledge.documents import entry_id, parse_entry_id
@@ -52,6 +58,7 @@ class MerchantView:
     lexical: LexicalIndex
     sku_category: dict[str, str]
     policy_scope: dict[str, list[str]]
+    fact_vectors: dict[str, np.ndarray]
 
     @classmethod
     def load(cls, kb: KnowledgeBase, merchant: str, version: int) -> MerchantView:
@@ -60,7 +67,8 @@ class MerchantView:
                    lexical=LexicalIndex(ids=ids, term_lists=[m["terms"].split() for m in metas]),
                    sku_category={m["source_id"]: m["category"] for m in metas if m["kind"] == "sku"},
                    policy_scope={m["source_id"]: json.loads(m["applies_to"])
-                                 for m in metas if m["kind"] == "policy"})
+                                 for m in metas if m["kind"] == "policy"},
+                   fact_vectors=kb.index.fact_vectors(merchant))
 
 
 class Retriever:
@@ -90,13 +98,21 @@ class Retriever:
             with self._lock:
                 self._refreshing.discard(merchant)
 
+    def embed(self, message: str) -> np.ndarray:
+        """The query vector of a message: computed once, shared by retrieval and drafting."""
+        return self.kb.embedder.embed_query(message)
+
+    def fact_vectors(self, merchant: str) -> dict[str, np.ndarray]:
+        return self.view(merchant).fact_vectors
+
     def search(self, merchant: str, message: str, *, sku: str | None = None,
-               k: int = DEFAULT_K) -> list[Source]:
+               k: int = DEFAULT_K, vector: np.ndarray | None = None) -> list[Source]:
         view = self.view(merchant)
         scores: dict[tuple[str, str], float] = {}
         best_entry: dict[tuple[str, str], str] = {}
 
-        vector = self.kb.embedder.embed_query(message)
+        if vector is None:
+            vector = self.embed(message)
         lexical = view.lexical.search(terms(message) + expand(message), LEXICAL_K)
         dense = self.kb.index.nearest(merchant, vector, k=DENSE_K)
         _fuse(scores, best_entry, dense, DENSE_WEIGHT)

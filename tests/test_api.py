@@ -60,8 +60,10 @@ def events_until_done(client, conv: str, suggestion_id: str) -> list[dict]:
                 current["body"] = json.loads(line[5:].strip())
             elif not line and "type" in current:
                 events.append(current)
-                if current["type"] == "draft.done" and current["body"]["suggestion_id"] == suggestion_id:
-                    return events
+                if current["body"].get("suggestion_id") == suggestion_id:
+                    if current["type"] == "draft.done":
+                        return events
+                    assert current["body"].get("code") != "assist_failed", current["body"]["message"]
                 current = {}
     raise AssertionError("stream ended before draft.done")
 

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from copilot.escalation import DEFAULT_THRESHOLDS, Thresholds, assess
-from copilot.routing import choose_group, language_of
+from copilot.language import language_of
+from copilot.routing import choose_group
 
 SHOP = "lanfang"       # 兰芳美妆西服
 OTHER = "chayuan"      # a tea shop with its own agents

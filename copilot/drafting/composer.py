@@ -1,119 +1,141 @@
 """The offline grounded composer: the default drafter, no model.
 
-It quotes the approved FAQ reply, SKU attribute or policy sentence that answers the
-shopper (chosen by `AnswerFinder`, whatever rank retrieval gave them) in the store's
-voice, says plainly when the knowledge base has no answer, apologises and hands over
-to a senior colleague when the conversation must be escalated, and presents outfits.
-`compose` returns the whole `Composition` (text, the source ids it used, its pieces);
-`draft` streams the same text piece by piece.
+It reads the question (`question`), chooses the facts that answer each part of it by
+meaning, words and the kind of answer wanted (`selection`), and quotes them in the
+store's voice, in the shopper's language (`voice`). Small talk gets a greeting; a part
+nothing answers gets a plain "I'll check" (the service records it as a knowledge gap);
+an upset shopper who must be escalated gets an apology and the hand-over; outfits are
+presented. `compose` returns the whole `Composition`; `draft` streams it piece by piece.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 from copilot.drafting import DraftRequest
-from copilot.drafting.answer_finder import AnswerFinder, ScoredFact
 from copilot.drafting.composition import Composition, Piece
-from copilot.drafting.facts import Fact, narrowed
 from copilot.drafting.outfit_text import outfit_pieces
+from copilot.drafting.question import Question, read
+from copilot.drafting.selection import ScoredFact, Scorer, Selection, select
+from copilot.drafting.voice import DEFAULT_VOICE, Voice, voice_for
 from knowledge.records import Source
 
 ESCALATION_LEVEL = 3
 # Policy sentences that would argue with an upset shopper; never quoted when escalating.
 DISMISSIVE = ("正常现象", "属正常", "不属于", "不支持", "不予", "不在", "拒收", "无法")
+OTHERS = ("其他", "其它", "其余")   # a clause opening so is about what the others named are not
+NAME_CHARS = 6                      # another product is named by the first words of its title, this long
 
-
-@dataclass(frozen=True)
-class Voice:
-    """How the store talks: the frame around the quoted facts."""
-
-    greeting: str = "亲，"
-    closing: str = "哦~"
-    no_answer: str = "亲，这个问题我这边暂时没有查到确切信息，已经帮您记录，稍后由同事为您确认哦~"
-    apology: str = "亲，非常抱歉给您带来了不好的体验，您反映的问题我们非常重视"
-    handover: str = "我已经请资深同事马上为您跟进处理，会尽快给您明确的处理方案，请您稍等哦~"
-    policy_intro: str = "按照本店《{title}》，"
-    other_product: str = "「{title}」"
-    sold_out: str = "这款目前暂时缺货"
-    outfit_intro: str = "亲，给您搭配了以下几套方案，您看看喜欢哪一套"
-
-
-DEFAULT_VOICE = Voice()
+_CLAUSE_END = re.compile(r"(?<=[。！？!?；;~～])")
+_GREETING = re.compile(r"^(?:亲[，,~～！!]*|您好[，,！!]*)\s*")
+_ENDING = re.compile(r"[哦呢呀啦]?[~～。！!，,；;\s]*$")
 
 
 class Composer:
     name = "composer"
 
-    def __init__(self, *, store_voice: Voice = DEFAULT_VOICE,
-                 finder: AnswerFinder | None = None) -> None:
+    def __init__(self, *, store_voice: Voice = DEFAULT_VOICE, scorer: Scorer | None = None) -> None:
+        """`scorer`: the fact scorer's weights (default: the shipped `selection_model.json`)."""
         self.voice = store_voice
-        self.finder = finder or AnswerFinder()
+        self.scorer = scorer
 
     async def draft(self, request: DraftRequest) -> AsyncIterator[str]:
         for piece in self.compose(request).pieces:
             yield piece.text
 
     def compose(self, request: DraftRequest) -> Composition:
+        question = read(request.message, request.history)
+        voice = voice_for(question.language, self.voice)
         if _must_escalate(request.escalation):
-            return self._escalation(request)
+            return self._escalation(request, question, voice)
         outfits = list(getattr(request.outfits, "outfits", None) or [])
         if outfits:
-            return Composition.of(outfit_pieces(request.outfits, intro=self.voice.outfit_intro,
-                                               closing=self.voice.closing), answered=True)
-        finding = self.finder.find(request.message, request.sources,
-                                   sku_in_view=request.sku_in_view, history=request.history)
-        if not finding.answered:
-            return Composition.of([Piece(self.voice.no_answer)], answered=False)
-        clauses = self._clauses(finding.facts, finding.focus, request.sku_in_view)
-        focus = finding.focus
-        if focus and "restock" in finding.concepts and focus.record.get("stock") == 0:
-            clauses.insert(0, Piece(self.voice.sold_out, (focus.id,)))
-        return Composition.of(self._framed(clauses), answered=True)
+            return Composition.of(outfit_pieces(request.outfits, intro=voice.outfit_intro,
+                                               closing=voice.closing), answered=True)
+        if question.small_talk:
+            text = voice.thanks if question.small_talk == "thanks" else voice.hello
+            return Composition.of([Piece(text)], answered=True)
+        found = self.select(request, question)
+        if not found.answered:
+            return Composition.of([Piece(voice.no_answer)], answered=False,
+                                  unanswered=found.unanswered or (question.text,))
+        clauses = self._clauses(found, request.sku_in_view, voice)
+        clauses += [Piece(voice.partly.format(part=part)) for part in found.unanswered]
+        return Composition.of(self._framed(clauses, voice), answered=True,
+                              unanswered=found.unanswered)
 
-    def _escalation(self, request: DraftRequest) -> Composition:
-        ranked = self.finder.find(request.message, [s for s in request.sources
-                                                    if s.kind == "policy"]).facts
+    def select(self, request: DraftRequest, question: Question,
+               sources: tuple[Source, ...] | None = None) -> Selection:
+        return select(question, request.sources if sources is None else sources,
+                      sku_in_view=request.sku_in_view, query_vector=request.query_vector,
+                      part_vectors=request.part_vectors, fact_vectors=request.fact_vectors,
+                      scorer=self.scorer)
+
+    def _escalation(self, request: DraftRequest, question: Question, voice: Voice) -> Composition:
+        policies = tuple(s for s in request.sources if s.kind == "policy")
+        ranked = self.select(request, question, policies).facts
         calm = [f for f in ranked if not any(w in f.fact.text for w in DISMISSIVE)][:1]
-        clauses = [Piece(self.voice.apology + "。")]
-        clauses += [Piece(c.text + "。", c.sources) for c in self._clauses(calm, None, None)]
-        clauses.append(Piece(self.voice.handover))
+        calm_found = Selection(calm, None, ())
+        clauses = [Piece(voice.apology + voice.separator)]
+        clauses += [Piece(c.text + voice.separator, c.sources)
+                    for c in self._clauses(calm_found, None, voice)]
+        clauses.append(Piece(voice.handover))
         return Composition.of(clauses, answered=bool(calm))
 
-    def _clauses(self, facts: list[ScoredFact], focus: Source | None,
-                 sku_in_view: str | None) -> list[Piece]:
+    def _clauses(self, found: Selection, sku_in_view: str | None, voice: Voice) -> list[Piece]:
         pieces: list[Piece] = []
         introduced: set[str] = set()
-        category = (focus.record.get("category") or "") if focus else ""
-        for scored in facts:
-            fact = scored.fact
-            text = _bare(narrowed(fact.text, category) if fact.source.kind != "sku" else fact.text)
-            if fact.source.kind == "policy" and fact.source_id not in introduced:
-                title = fact.source.record.get("title") or fact.source.title
-                text = self.voice.policy_intro.format(title=title) + text
-            elif fact.source.kind == "sku":
-                text = self._product_clause(fact, text, sku_in_view)
-            introduced.add(fact.source_id)
-            pieces.append(Piece(text, (fact.source_id,)))
+        category = (found.focus.record.get("category") or "") if found.focus else ""
+        for scored in found.facts:
+            pieces.append(Piece(self._clause(scored, category, sku_in_view, voice, introduced),
+                                (scored.fact.source_id,)))
+            introduced.add(scored.fact.source_id)
         return pieces
 
-    def _product_clause(self, fact: Fact, text: str, sku_in_view: str | None) -> str:
-        if fact.source.id == sku_in_view:
-            subject = "这款"
-        else:
-            title = (fact.source.record.get("title") or fact.source.title).split()[0]
-            subject = self.voice.other_product.format(title=title)
-        if fact.part == "attribute":
-            return f"{subject}的{fact.key}是：{text}"
-        return f"{subject}：{text}"
+    def _clause(self, scored: ScoredFact, category: str, sku_in_view: str | None, voice: Voice,
+                introduced: set[str]) -> str:
+        fact, source = scored.fact, scored.source
+        if fact.kind == "policy":
+            template = voice.policy_again if fact.source_id in introduced else voice.policy
+            return template.format(title=source.record.get("title") or source.title,
+                                   value=_bare(narrowed(fact.text, category)))
+        if fact.kind == "faq":
+            return voice.faq.format(value=_bare(fact.text))
+        subject = voice.this_product if fact.source_id == sku_in_view else \
+            voice.other_product.format(title=short_title(source.title))
+        value = dict(voice.stock_words).get(fact.text, fact.text) if fact.part == "stock" else fact.text
+        template = {"price": voice.price, "stock": voice.stock, "spec": voice.spec,
+                    "attribute": voice.attribute}.get(fact.part, voice.description)
+        return template.format(subject=subject, key=fact.about, value=_bare(value))
 
-    def _framed(self, clauses: list[Piece]) -> list[Piece]:
-        """Greeting, the clauses joined by 。, closing: one streamed delta each."""
-        out = [Piece(self.voice.greeting)]
-        out += [Piece(c.text + ("。" if i < len(clauses) - 1 else ""), c.sources)
+    def _framed(self, clauses: list[Piece], voice: Voice) -> list[Piece]:
+        """Greeting, the clauses joined by the separator, closing: one streamed delta each."""
+        out = [Piece(voice.greeting)]
+        out += [Piece(c.text + (voice.separator if i < len(clauses) - 1 else ""), c.sources)
                 for i, c in enumerate(clauses)]
-        return out + [Piece(self.voice.closing)]
+        return out + [Piece(voice.closing)]
+
+
+def short_title(title: str) -> str:
+    """The first words of a title, at least `NAME_CHARS` long ("山谷烘焙 曼特宁 深烘咖啡豆 227g" ->
+    "山谷烘焙 曼特宁")."""
+    words: list[str] = []
+    for word in title.split():
+        words.append(word)
+        if len("".join(words)) >= NAME_CHARS:
+            break
+    return " ".join(words)
+
+
+def narrowed(text: str, category: str) -> str:
+    """`text` without its "其他…" clauses when another clause names `category`.
+
+    "领带默认附赠礼盒；其他商品加收10元" says nothing about 其他 for a 领带 shopper.
+    """
+    clauses = _CLAUSE_END.split(text)
+    if not category or not any(category in c for c in clauses):
+        return text
+    return "".join(c for c in clauses if not c.strip().startswith(OTHERS)).strip()
 
 
 def _must_escalate(escalation: object) -> bool:
@@ -121,10 +143,6 @@ def _must_escalate(escalation: object) -> bool:
         return False
     return bool(getattr(escalation, "escalate", False)) or \
         (getattr(escalation, "level", 0) or 0) >= ESCALATION_LEVEL
-
-
-_GREETING = re.compile(r"^(?:亲[，,~～！!]*|您好[，,！!]*)\s*")
-_ENDING = re.compile(r"[哦呢呀啦]?[~～。！!，,；;\s]*$")
 
 
 def _bare(text: str) -> str:

@@ -16,8 +16,9 @@ class Composition:
     citations: list[str]            # ids of the sources actually used, in order of use
     pieces: tuple[Piece, ...]
     answered: bool                  # False when the knowledge base had no answer
+    unanswered: tuple[str, ...] = ()  # the parts of the question nothing answered (knowledge gaps)
 
     @classmethod
-    def of(cls, pieces: list[Piece], *, answered: bool) -> Composition:
+    def of(cls, pieces: list[Piece], *, answered: bool, unanswered: tuple[str, ...] = ()) -> Composition:
         citations = list(dict.fromkeys(s for p in pieces for s in p.sources))
-        return cls("".join(p.text for p in pieces), citations, tuple(pieces), answered)
+        return cls("".join(p.text for p in pieces), citations, tuple(pieces), answered, unanswered)

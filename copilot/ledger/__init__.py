@@ -14,11 +14,14 @@ Conventions of every implementation:
 - Ids: conversations are named by the caller; messages (`m_…`) and suggestions
   (`s_…`) get random text ids; outbox rows, events and audit entries get increasing
   integers (an event's id is the SSE event id: ordered across all conversations).
+- `finish_suggestion(..., gaps=[...])` records the draft's unanswered questions as knowledge
+  gaps in the same transaction (once per draft and question, so a resumed draft adds none).
 - Errors come from `copilot.errors`: `NotFound`, `Conflict`, `Forbidden`, `BadRequest`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 from copilot.ledger.routing import RoutingStore
@@ -138,6 +141,19 @@ class Event:
 
 
 @dataclass(frozen=True)
+class KnowledgeGap:
+    """A shopper question a draft found no answer to in the merchant's knowledge."""
+
+    id: int
+    merchant: str
+    conversation_id: str
+    suggestion_id: str
+    question: str
+    sku: str | None
+    created_at: float
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     actor: str
@@ -194,6 +210,7 @@ class Ledger(RoutingStore, Protocol):
         prompt_version: str,
         model: str,
         timings: dict[str, Any],
+        gaps: Sequence[str] = (),
     ) -> Suggestion: ...
     def get_suggestion(self, id: str) -> Suggestion: ...
     def suggestions(self, conversation_id: str) -> list[Suggestion]: ...
@@ -205,6 +222,9 @@ class Ledger(RoutingStore, Protocol):
         self, suggestion_id: str, *, agent: str, reason: str, idempotency_key: str
     ) -> Rejection: ...
     def get_approval(self, suggestion_id: str) -> Approval: ...
+
+    # knowledge gaps
+    def knowledge_gaps(self, merchant: str, *, limit: int = 200) -> list[KnowledgeGap]: ...
 
     # events
     def append_event(self, conversation_id: str, type: str, body: dict[str, Any]) -> Event: ...

@@ -6,7 +6,17 @@ import sqlite3
 import uuid
 from typing import Any
 
-from copilot.ledger import ApiKey, Approval, AuditEntry, Conversation, Event, Message, OutboxItem, Suggestion
+from copilot.ledger import (
+    ApiKey,
+    Approval,
+    AuditEntry,
+    Conversation,
+    Event,
+    KnowledgeGap,
+    Message,
+    OutboxItem,
+    Suggestion,
+)
 
 
 def dumps(value: Any) -> str:
@@ -19,6 +29,10 @@ def new_id(prefix: str) -> str:
 
 def to_conversation(r: sqlite3.Row) -> Conversation:
     return Conversation(**dict(r))
+
+
+def to_gap(r: sqlite3.Row) -> KnowledgeGap:
+    return KnowledgeGap(**dict(r))
 
 
 def to_message(r: sqlite3.Row) -> Message:

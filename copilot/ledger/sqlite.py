@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from copilot.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -22,6 +23,7 @@ from copilot.ledger import (
     Conversation,
     Delivery,
     Event,
+    KnowledgeGap,
     Message,
     OutboxItem,
     Rejection,
@@ -38,6 +40,7 @@ from copilot.ledger.rows import (
     to_audit,
     to_conversation,
     to_event,
+    to_gap,
     to_message,
     to_outbox,
     to_suggestion,
@@ -149,18 +152,28 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
         prompt_version: str,
         model: str,
         timings: dict[str, Any],
+        gaps: Sequence[str] = (),
     ) -> Suggestion:
-        """Record the finished draft; the status is left alone (a stale draft stays stale)."""
+        """Record the finished draft and its unanswered questions (knowledge gaps); the status
+        is left alone (a stale draft stays stale)."""
+        now = time.time()
         with self._write() as db:
             row = db.execute(
                 "UPDATE suggestions SET draft_text = ?, citations = ?, flags = ?, prompt_id = ?,"
                 " prompt_version = ?, model = ?, timings = ?, finished_at = ? WHERE id = ? RETURNING *",
                 (text, dumps(citations), dumps(flags), prompt_id, prompt_version, model,
-                 dumps(timings), time.time(), id),
+                 dumps(timings), now, id),
             ).fetchone()
             if row is None:
                 raise NotFound(f"no suggestion {id!r}")
+            writes.insert_gaps(db, to_suggestion(row), gaps, now)
             return to_suggestion(row)
+
+    def knowledge_gaps(self, merchant: str, *, limit: int = 200) -> list[KnowledgeGap]:
+        """The merchant's knowledge gaps, newest first."""
+        rows = self._rows("SELECT * FROM knowledge_gaps WHERE merchant = ? ORDER BY created_at DESC, id DESC"
+                          " LIMIT ?", (merchant, limit))
+        return [to_gap(r) for r in rows]
 
     def get_suggestion(self, id: str) -> Suggestion:
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from copilot.errors import BadRequest, Conflict, NotFound
@@ -55,6 +56,20 @@ def insert_message(
         " ?, ?, ?, ?) RETURNING *",
         (new_id("m"), conversation_id, conversation_id, role, text, sku_in_view, now),
     ).fetchone())
+
+
+def insert_gaps(db: sqlite3.Connection, suggestion: Suggestion, questions: Sequence[str], now: float) -> None:
+    """A knowledge gap for each unanswered question of a draft (at most once per question)."""
+    if not questions:
+        return
+    found = db.execute(
+        "SELECT c.merchant, m.sku_in_view FROM conversations c JOIN messages m ON m.conversation_id = c.id"
+        " WHERE m.id = ?", (suggestion.message_id,)).fetchone()
+    db.executemany(
+        "INSERT INTO knowledge_gaps (merchant, conversation_id, suggestion_id, question, sku, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (suggestion_id, question) DO NOTHING",
+        [(found["merchant"], suggestion.conversation_id, suggestion.id, q, found["sku_in_view"], now)
+         for q in dict.fromkeys(questions)])
 
 
 def insert_audit(db: sqlite3.Connection, actor: str, action: str, target: str, detail: dict) -> AuditEntry:

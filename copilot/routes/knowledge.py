@@ -1,6 +1,7 @@
-"""Merchants and their knowledge: upload (multipart), list, get, delete, search."""
+"""Merchants and their knowledge: upload (multipart), list, get, delete, search, knowledge gaps."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Literal
 
 from fastapi import APIRouter, File, UploadFile
@@ -49,6 +50,15 @@ def search(merchant: str, body: SearchRequest, parts: Parts, caller: Caller) -> 
     require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
     sources = parts.retriever.search(merchant, body.message, sku=body.sku, k=body.k)
     return {"sources": [s.model_dump(mode="json") for s in sources]}
+
+
+@router.get("/{merchant}/knowledge-gaps")
+def knowledge_gaps(merchant: str, parts: Parts, caller: Caller, limit: int = 200) -> dict:
+    """Shopper questions a draft found no answer to in this merchant's knowledge, newest first:
+    what to add to the catalog, policies or FAQs."""
+    require(caller, roles={"merchant", "trainer"}, merchant=merchant)
+    parts.kb.require_merchant(merchant)
+    return {"items": [dataclasses.asdict(g) for g in parts.ledger.knowledge_gaps(merchant, limit=limit)]}
 
 
 @router.post("/{merchant}/{kind}")

@@ -68,10 +68,17 @@ export function renderDraftMeta(el, s) {
   if (!s) return;
   const state = s.streaming ? "生成中…" : { pending: "待审核", approved: "已批准", rejected: "已拒绝", stale: "已过期" }[s.status];
   el.append(h("span", { class: `tag state-${s.streaming ? "streaming" : s.status}`, "data-testid": "draft-state" }, state));
+  if (s.replaces) el.append(h("span", { class: "tag", "data-testid": "replaces" }, `↻ ${s.replaces.reason}`));
   if (s.done) {
     el.append(s.done.grounded
       ? h("span", { class: "tag ok", "data-testid": "grounding" }, "✓ 数字均有来源")
       : h("span", { class: "tag warn", "data-testid": "grounding" }, `⚠ 未核实：${s.done.ungrounded.join("、")}`));
+    const promises = s.done.unkept_promises || [];
+    if (promises.length) el.append(h("span", { class: "tag warn", "data-testid": "promises" },
+      `⚠ 草稿声称已办理，但系统并未执行：${promises.join("、")}`));
+    const gaps = s.done.unanswered || [];
+    if (gaps.length) el.append(h("span", { class: "tag", "data-testid": "gaps" },
+      `知识库未覆盖，已记为待补充：${gaps.join("、")}`));
     el.append(h("span", { class: "muted small" }, ` 起草：${s.done.drafter}`,
       s.done.prompt ? ` · ${s.done.prompt.id}@${s.done.prompt.version}` : ""));
     if (s.draft !== s.done.text) el.append(h("span", { class: "tag warn" }, "⚠ 流式内容与定稿不一致"));

@@ -43,6 +43,8 @@ export function applyEvent(state, { id, type, body }) {
           agent: body.agent });
       } else if (body.status === "rejected") {
         s.reason = body.reason;
+      } else if (body.status === "stale" && body.replaced_by) {
+        suggestion(state, body.replaced_by).replaces = { id: s.id, reason: body.reason };
       }
       return "all";
     case "routing": state.routing = body; return "banner";

@@ -32,6 +32,7 @@ export function mount(root, me) {
   const query = h("input", { placeholder: "输入顾客可能问的问题，例如：可以机洗吗？", "data-testid": "search-text" });
   const sku = h("input", { placeholder: "SKU（可选）", size: 10, "data-testid": "search-sku" });
   const hits = h("ol", { class: "hits", "data-testid": "search-hits" });
+  const gaps = h("div", { "data-testid": "gaps" });
 
   root.append(h("div", { class: "merchant-page" },
     h("div", { class: "page-head" }, h("h2", {}, "商家知识库"), pick, h("span", { class: "muted", id: "merchant-name" })),
@@ -40,11 +41,14 @@ export function mount(root, me) {
       h("p", { class: "muted small" }, "整批校验：任何一行有误则整批不入库，并列出每个错误所在的文件、行和字段。"),
       result),
     h("section", { class: "card" }, h("h3", {}, "浏览与删除"), tabs, table, pager),
+    h("section", { class: "card" }, h("h3", {}, "知识缺口"),
+      h("p", { class: "muted small" }, "顾客问到、但知识库里找不到答案的问题（草稿已告知顾客由客服核实）。补充商品属性、政策或常见问答后，下一次即可自动回答。"),
+      gaps),
     h("section", { class: "card" }, h("h3", {}, "检索测试"),
       h("form", { class: "search-form", onsubmit: search }, query, sku, h("button", { type: "submit", "data-testid": "search" }, "检索")), hits)));
 
   kindPick.addEventListener("change", () => { hint.textContent = KINDS[kindPick.value].hint; });
-  pick.addEventListener("change", () => { merchant = pick.value; offset = 0; browse(); });
+  pick.addEventListener("change", () => { merchant = pick.value; offset = 0; browse(); listGaps(); });
 
   async function upload(e) {
     e.preventDefault();
@@ -98,6 +102,22 @@ export function mount(root, me) {
       offset + PAGE_SIZE < page.total ? h("button", { onclick: () => { offset += PAGE_SIZE; browse(); } }, "下一页") : null);
   }
 
+  async function listGaps() {
+    let found;
+    try {
+      found = await api(`/v1/merchants/${encodeURIComponent(merchant)}/knowledge-gaps?limit=100`);
+    } catch (err) {
+      clear(gaps, h("p", { class: "error" }, `加载失败：${err.message}`));
+      return;
+    }
+    clear(gaps, found.items.length ? h("table", { class: "records" },
+      h("thead", {}, h("tr", {}, h("th", {}, "时间"), h("th", {}, "顾客的问题"), h("th", {}, "浏览商品"), h("th", {}, "会话"))),
+      h("tbody", {}, found.items.map((g) => h("tr", { "data-testid": "gap" },
+        h("td", { class: "num" }, new Date(g.created_at * 1000).toLocaleString("zh-CN")), h("td", {}, g.question),
+        h("td", {}, g.sku || "—"), h("td", { class: "muted small" }, g.conversation_id)))))
+      : h("p", { class: "muted" }, "暂无知识缺口"));
+  }
+
   // Two clicks to delete: the first arms the button.
   function deleteButton(id) {
     const button = h("button", { class: "danger small", "data-testid": "delete" }, "删除");
@@ -135,6 +155,7 @@ export function mount(root, me) {
       merchant = merchants[0]?.id;
     }
     browse();
+    listGaps();
   })();
 
   return { unmount() {} };

@@ -1,0 +1,136 @@
+"""What is measured of each (part of a question, candidate fact) pair, for the scorer to weigh.
+
+Every feature is general: meaning (the message embedding against the fact's vector),
+shared words and characters (weighted by how rare they are among the candidates),
+whether the fact holds the kind of answer asked (`question.ANSWER_KINDS`), what part of
+its source the fact is (price, attribute, policy clause, FAQ answer, ...), and priors:
+the product in focus, the source's retrieval rank, a policy's scope, an FAQ question
+close to the message. No feature names a vertical's words.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from copilot.drafting.question import GENERAL_KINDS, KINDS_BY_NAME, Part, Question, answers_kind, weights
+from knowledge.facts import Fact
+from knowledge.lexical import FUNCTION_CHARS
+from knowledge.records import KINDS, Source
+
+FIELD_KINDS = {"price": "price", "stock": "stock"}      # answer kind -> the fact part that holds it
+FACT_PARTS = ("price", "stock", "spec", "attribute", "description", "clause", "faq")
+CONTEXT_SEGMENT_WEIGHT = 0.5   # terms of the segments before the one that asks ("退货寄回去了 钱多久到")
+LENGTH_DAMPING = 0.5           # word scores are divided by (length / mean length) ** this
+NAMING_WEIGHT = 0.3            # words of the focus product's title, matched in other sources' facts
+# Characters that ask rather than say what is asked about.
+ASKING_CHARS = FUNCTION_CHARS | frozenset("吗呢啊吧呀哦嘛么多少几什怎样咋啥哪谁能可以会要请问下一")
+
+NAMES: tuple[str, ...] = (
+    "meaning", "meaning_best", "meaning_rank", "has_vector",
+    "words", *(f"words_about_{k}" for k in KINDS), *(f"chars_about_{k}" for k in KINDS), "chars_text",
+    "field_asked", "kind_held", "topic_held", "kind_missing",
+    *(f"part_{p}" for p in FACT_PARTS),
+    "focus", "other_product", "source_rank", "faq_close", "applies", "excluded", "names_category",
+    "length", "asks_nothing",
+)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The facts a question may be answered from, with what every part's features share."""
+
+    facts: list[tuple[Fact, Source]]
+    focus: Source | None
+    rank: dict[str, int]                  # source id -> retrieval rank (0 = first)
+
+    def vectors_sims(self, vector: np.ndarray | None,
+                     fact_vectors: Mapping[str, np.ndarray]) -> dict[int, float]:
+        """Candidate index -> cosine with `vector`, for candidates that have a fact vector."""
+        if vector is None:
+            return {}
+        return {i: float(np.dot(fact_vectors[f.vector_id], vector))
+                for i, (f, _) in enumerate(self.facts) if f.vector_id in fact_vectors}
+
+
+def matrix(part: Part, question: Question, cands: Candidates, sims: Mapping[int, float]) -> np.ndarray:
+    """One row of `NAMES` features per candidate fact, for one part of the question."""
+    terms = {t: w * CONTEXT_SEGMENT_WEIGHT for t, w in weights(part.text).items()}
+    terms |= weights(part.asking)
+    chars = _chars(part.asking or part.text)
+    pool = [f for f, _ in cands.facts]
+    n = len(pool)
+    texts = [_lower(f) for f in pool]
+    mean_length = sum(len(f.text) for f in pool) / n
+    word_idf = {t: math.log(1 + n / max(1, sum(t in x for x in texts))) for t in terms}
+    char_idf = {c: math.log(1 + n / max(1, sum(c in x for x in texts))) for c in chars}
+    median = float(np.median(list(sims.values()))) if sims else 0.0
+    order = sorted(sims, key=lambda i: -sims[i])
+    sim_rank = {i: r for r, i in enumerate(order)}
+    asked = weights(question.text)
+    asked_total = sum(asked.values()) or 1.0
+    category = (cands.focus.record.get("category") or "") if cands.focus else ""
+    focus_name = cands.focus.title.lower() if cands.focus else ""
+    unit_kinds = [k for k in part.kinds if k not in FIELD_KINDS and k not in GENERAL_KINDS]
+    rows = np.zeros((n, len(NAMES)), dtype=np.float32)
+    for i, (fact, source) in enumerate(cands.facts):
+        quoted, about = fact.text.lower(), fact.about.lower()
+        naming = source.title.lower() if source.kind == "sku" and fact.part != "spec" else ""
+        damping = (max(len(quoted), 1) / mean_length) ** LENGTH_DAMPING
+        words = words_about = 0.0
+        for term, w in terms.items():
+            if term in naming:
+                continue
+            value = w * word_idf[term] * (NAMING_WEIGHT if source.kind != "sku" and term in focus_name else 1.0)
+            if term in quoted:
+                words += value / damping
+            elif term in about:
+                words_about += value
+        held = [k for k in unit_kinds if holds(k, fact)]
+        topics = [k for k in held if KINDS_BY_NAME[k].markers]
+        applies_to = source.record.get("applies_to") or [] if source.kind == "policy" else []
+        row = {
+            "meaning": (sims[i] - median) if i in sims else 0.0,
+            "meaning_best": float(sim_rank.get(i) == 0),
+            "meaning_rank": 1.0 / (1 + sim_rank[i]) if i in sim_rank else 0.0,
+            "has_vector": float(i in sims),
+            "words": words, f"words_about_{fact.kind}": words_about,
+            f"chars_about_{fact.kind}": sum(char_idf[c] for c in chars if c in about),
+            "chars_text": sum(char_idf[c] for c in chars if c in quoted) / damping,
+            "field_asked": float(any(FIELD_KINDS.get(k) == fact.part for k in part.kinds)),
+            "kind_held": float(len(held) - len(topics)),
+            "topic_held": float(len(topics)),
+            "kind_missing": float(bool(unit_kinds) and not held),
+            f"part_{fact.part}": 1.0,
+            "focus": float(cands.focus is not None and source.id == cands.focus.id),
+            "other_product": float(source.kind == "sku" and (cands.focus is None or source.id != cands.focus.id)),
+            "source_rank": 1.0 / (1 + cands.rank.get(source.id, len(cands.rank))),
+            "faq_close": sum(w for t, w in asked.items() if t in about) / asked_total if fact.kind == "faq" else 0.0,
+            "applies": float(bool(category) and category in applies_to),
+            "excluded": float(bool(category) and bool(applies_to) and category not in applies_to),
+            "names_category": float(bool(category) and source.kind != "sku" and category in quoted),
+            "length": math.log(1 + len(quoted)),
+            "asks_nothing": float(not part.kinds),
+        }
+        rows[i] = [row.get(name, 0.0) for name in NAMES]
+    return rows
+
+
+def _lower(fact: Fact) -> str:
+    return f"{fact.about} {fact.text}".lower()
+
+
+def _chars(text: str) -> set[str]:
+    return {c for c in text.lower() if "\u3400" <= c <= "\u9fff" and c not in ASKING_CHARS}
+
+
+def holds(kind: str, fact: Fact) -> bool:
+    """Whether a fact holds an answer of `kind` (the price, a duration, a returns clause, ...)."""
+    return answers_kind(kind, fact.part, fact.text, fact.about)
+
+
+def field_ok(part: Part, fact: Fact) -> bool:
+    """The price and the stock status answer only when asked for."""
+    return fact.part not in FIELD_KINDS.values() or any(FIELD_KINDS.get(k) == fact.part for k in part.kinds)

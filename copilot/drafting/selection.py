@@ -1,0 +1,183 @@
+"""Choosing, among the facts of the retrieved sources, the ones that answer each part of a question.
+
+Every candidate fact is scored for each part of the question (`question.read`) by a
+logistic scorer over general features (`features`: meaning, shared words and characters,
+the kind of answer, the part of the source, priors). Its weights are data, not code:
+`selection_model.json`, fitted by `evals/train_selection.py` on the project's own
+labelled merchants, with their names and the date in the file.
+
+Each part gets its best fact when that is likely enough to answer (`ANSWER_P`); a part
+without one is left unanswered (the composer says the agent will check). The best
+holder of each kind of answer the part asks for (a duration, a weight) joins it, and so
+does a runner-up nearly as likely. The price and the stock status answer only when asked.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from copilot.drafting import features
+from copilot.drafting.question import GENERAL_KINDS, Part, Question
+from copilot.errors import ConfigError
+from knowledge.facts import Fact, facts_of
+from knowledge.records import Source
+
+MODEL_FILE = Path(__file__).with_name("selection_model.json")
+MAX_FACTS = 4
+ANSWER_P = 0.1             # a part's best fact must be at least this likely to answer it
+HOLDER_P = 0.15            # the best holder of an asked kind of answer, when the best holds none
+RUNNER_UP_P = 0.05          # a further fact: at least this likely ...
+OTHER_SOURCE_P = 0.3       # ... or this likely, when it comes from another source than the best
+RUNNER_UP_SHARE = 0.0       # ... and this share of the best's probability
+NAMED_CHARS = 3            # characters of its title a message must hold to name another product ...
+NAMED_MARGIN = 2           # ... and this many more than of the product in view
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Logistic weights over `features.NAMES`."""
+
+    weights: np.ndarray
+    bias: float
+    meta: dict
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> Scorer:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = list(data["weights"])
+        if names != list(features.NAMES):
+            raise ConfigError(f"{path} was fitted on features {names}, the code computes "
+                              f"{list(features.NAMES)}; refit it with `python -m evals.train_selection`")
+        return cls(np.array([data["weights"][n] for n in names], dtype=np.float32),
+                   float(data["bias"]), {k: v for k, v in data.items() if k not in ("weights", "bias")})
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(rows @ self.weights + self.bias)))
+
+
+@cache
+def default_scorer() -> Scorer:
+    return Scorer.load()
+
+
+@dataclass(frozen=True)
+class ScoredFact:
+    fact: Fact
+    source: Source
+    score: float               # the probability that it answers the part
+
+
+@dataclass(frozen=True)
+class Selection:
+    facts: list[ScoredFact]
+    focus: Source | None               # the product the answer is about, if any
+    unanswered: tuple[str, ...]        # the parts of the question nothing answers
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.facts)
+
+
+def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | None = None,
+           query_vector: np.ndarray | None = None,
+           part_vectors: Mapping[str, np.ndarray] | None = None,
+           fact_vectors: Mapping[str, np.ndarray] | None = None,
+           scorer: Scorer | None = None) -> Selection:
+    """The facts answering each part of `question`; `query_vector` is the whole question's
+    embedding, `part_vectors` those of its parts when it has several."""
+    scorer = scorer or default_scorer()
+    cands = candidates(question, sources, sku_in_view)
+    if not cands.facts:
+        return Selection([], cands.focus, tuple(p.text for p in question.parts if p.kinds))
+    answers: list[list[ScoredFact]] = []
+    unanswered: list[str] = []
+    for part in question.parts:
+        vector = (part_vectors or {}).get(part.text, query_vector)
+        ranked = rank(part, question, cands, cands.vectors_sims(vector, fact_vectors or {}), scorer)
+        if ranked and ranked[0].score >= ANSWER_P:
+            answers.append(_answers(part, ranked))
+        elif part.kinds:
+            unanswered.append(part.text)
+    return Selection(_fair_share(answers), cands.focus, tuple(unanswered))
+
+
+def _fair_share(answers: list[list[ScoredFact]]) -> list[ScoredFact]:
+    """At most `MAX_FACTS` distinct facts: each part's best first, then each part's second,
+    and so on; quoted in the order of the parts."""
+    kept: set[int] = set()
+    texts: set[str] = set()
+    for depth in range(max((len(a) for a in answers), default=0)):
+        for part in answers:
+            if depth < len(part) and len(kept) < MAX_FACTS and part[depth].fact.text not in texts:
+                kept.add(id(part[depth]))
+                texts.add(part[depth].fact.text)
+    return [c for part in answers for c in part if id(c) in kept]
+
+
+def candidates(question: Question, sources: Sequence[Source], sku_in_view: str | None) -> features.Candidates:
+    """Facts of the retrieved sources, in source id order; with a product in focus, other
+    products' facts are left out (they describe something the shopper is not asking about)."""
+    focus = focus_of(question, sources, sku_in_view)
+    facts = [(fact, source) for source in sorted(sources, key=lambda s: s.id)
+             if not (focus and source.kind == "sku" and source.id != focus.id)
+             for fact in facts_of(source.kind, source.id, source.record) if fact.text]
+    return features.Candidates(facts, focus, {s.id: i for i, s in enumerate(sources)})
+
+
+def rank(part: Part, question: Question, cands: features.Candidates, sims: Mapping[int, float],
+         scorer: Scorer) -> list[ScoredFact]:
+    """The candidates that may answer one part, most likely first (ties: source id order)."""
+    probs = scorer.probabilities(features.matrix(part, question, cands, sims))
+    scored = [ScoredFact(fact, source, float(p)) for (fact, source), p in zip(cands.facts, probs)
+              if features.field_ok(part, fact)]
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def focus_of(question: Question, sources: Sequence[Source], sku_in_view: str | None) -> Source | None:
+    """The product the question is about: the one in view, unless the shopper clearly names
+    another (the message covers `NAMED_CHARS` or more characters of its title, more than of
+    any other product's: words shared by several products name a kind, not a product)."""
+    products = sorted((s for s in sources if s.kind == "sku"), key=lambda s: s.id)
+    in_view = next((s for s in products if s.id == sku_in_view), None)
+    named = {s.id: _covered(question.text, s.title) for s in products}
+    ranked = sorted(products, key=lambda s: -named[s.id])
+    if ranked and named[ranked[0].id] >= NAMED_CHARS and \
+            (len(ranked) == 1 or named[ranked[0].id] > named[ranked[1].id]) and \
+            named[ranked[0].id] >= (named[in_view.id] if in_view else 0) + NAMED_MARGIN:
+        return ranked[0]
+    return in_view
+
+
+def _covered(text: str, title: str) -> int:
+    """How many characters of `text` lie in substrings of two or more that `title` contains."""
+    text, title = text.lower(), title.lower()
+    covered: set[int] = set()
+    for i in range(len(text)):
+        for j in range(len(text), i + 1, -1):
+            if text[i:j] in title:
+                covered.update(range(i, j))
+                break
+    return len(covered)
+
+
+def _answers(part: Part, ranked: list[ScoredFact]) -> list[ScoredFact]:
+    """The best fact of a part; the best holder of each kind of answer it asks for that the
+    best does not hold; a runner-up nearly as likely."""
+    best = ranked[0]
+    out = [best]
+    for kind in part.kinds:
+        if kind in features.FIELD_KINDS or kind in GENERAL_KINDS or \
+                any(features.holds(kind, c.fact) for c in out):
+            continue
+        holder = next((c for c in ranked if features.holds(kind, c.fact) and c.score >= HOLDER_P), None)
+        if holder is not None:
+            out.append(holder)
+    out += [c for c in ranked[1:3] if c not in out and c.score >= RUNNER_UP_P
+            and c.score >= RUNNER_UP_SHARE * best.score
+            and (c.fact.source_id == best.fact.source_id or c.score >= OTHER_SOURCE_P)]
+    return out
