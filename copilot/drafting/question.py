@@ -45,9 +45,10 @@ def _norm(text: str) -> str:
 
 ANSWER_KINDS: tuple[AnswerKind, ...] = (
     _k("price", "多少钱|多钱|价格|价钱|什么价|啥价|块钱|几元|售价|卖多少|现价|how much is|how much does|price|cost"),
-    _k("stock", "有货|有没有货|没货|无货|现货|库存|缺货|断货|补货|卖完|售罄|还有吗|还有没有|到货"
+    _k("stock", "有货|有没有货|没货|无货|现货|库存|缺货|断货|补货|卖完|售罄|还有吗|还有没有|还有没|到货"
                 "|in stock|available|sold out|restock|out of stock"),
-    _k("weight", "多少克|几克|多重|重量|净含量|克数|几斤|多少斤|几公斤|多少g|how heavy|weigh|weight|grams",
+    _k("weight", "多少克|几克|多重|重量|净含量|克数|几斤|多少斤|几公斤|多少g|重不重|沉不沉|重吗|沉吗"
+                 "|how heavy|weigh|weight|grams",
        "g kg mg 克 千克 公斤 斤 毫克"),
     _k("volume", "容量|多少毫升|几毫升|多少ml|几升|多少升|多大容量|能装|多少水|capacity|volume|liters|litres",
        "ml l 毫升 升"),
@@ -60,7 +61,7 @@ ANSWER_KINDS: tuple[AnswerKind, ...] = (
     _k("temperature", "多少度|几度|水温|温度|多热|多烫|开水|沸水|how hot|temperature|boiling", "℃ 度 °c °"),
     _k("dimension", "多大|尺寸|多长|多宽|多高|多厚|长宽高|几码|尺码|size|dimension|how big|how large|how long is",
        "cm mm m 米 厘米 毫米 码 寸 英寸 ㎡ 平米 平方米 平"),
-    _k("power", "功率|多少瓦|几瓦|电压|耗电|费电|watt|power|voltage", "w kw 瓦 千瓦 v 伏 mah 毫安 wh"),
+    _k("power", "功率|多少瓦|几瓦|电压|耗电|费电|火力多大|火力|watt|power|voltage", "w kw 瓦 千瓦 v 伏 mah 毫安 wh"),
     _k("loudness", "吵|噪音|噪声|声音大|声音小|静音|安静|分贝|noise|noisy|loud|quiet", "db 分贝"),
     _k("age", "几岁|多大的宝宝|多大宝宝|多大的孩子|月龄|年龄|适合多大|几个月宝宝|几个月的|几个月大|宝宝能|孩子能|小孩能"
               "|小朋友|儿童|娃"
@@ -90,7 +91,8 @@ GENERAL_KINDS = {"yesno", "procedure", "what"}   # they ask, but not for any kin
 # Words that greet or thank and ask nothing; a message of only these is small talk.
 GREETINGS = ("你好", "您好", "在吗", "在么", "在不在", "在嘛", "在没", "有人吗", "有人在吗", "有人没", "有人不",
              "人呢", "哈喽", "嗨", "早上好",
-             "下午好", "晚上好", "早安", "客服", "亲亲", "亲", "在", "hello", "hi", "hey", "anyone there",
+             "下午好", "晚上好", "早安", "客服", "亲亲", "亲", "老板", "掌柜", "店家", "小姐姐", "美女", "帅哥",
+             "在", "hello", "hi", "hey", "anyone there",
              "good morning", "good evening")
 THANKS = ("谢谢", "多谢", "感谢", "谢啦", "好的", "好嘞", "收到", "知道了", "明白了", "嗯嗯", "ok", "okay",
           "thanks", "thank you", "thx", "got it")

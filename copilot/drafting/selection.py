@@ -14,6 +14,7 @@ does a runner-up nearly as likely. The price and the stock status answer only wh
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,8 @@ from knowledge.facts import Fact, facts_of
 from knowledge.records import Source
 
 MODEL_FILE = Path(__file__).with_name("selection_model.json")
+_WORD = re.compile(r"[a-z0-9]+")
+_HAN = re.compile(r"[\u3400-\u9fff]+")
 MAX_FACTS = 4
 ANSWER_P = 0.1             # a part's best fact must be at least this likely to answer it
 HOLDER_P = 0.15            # the best holder of an asked kind of answer, when the best holds none
@@ -154,15 +157,20 @@ def focus_of(question: Question, sources: Sequence[Source], sku_in_view: str | N
 
 
 def _covered(text: str, title: str) -> int:
-    """How many characters of `text` lie in substrings of two or more that `title` contains."""
+    """How many characters of `text` the title names: those in Chinese substrings of two or more
+    that the title contains, and Latin or digit words of three or more that are words of the title."""
     text, title = text.lower(), title.lower()
-    covered: set[int] = set()
-    for i in range(len(text)):
-        for j in range(len(text), i + 1, -1):
-            if text[i:j] in title:
-                covered.update(range(i, j))
-                break
-    return len(covered)
+    title_words = set(_WORD.findall(title))
+    covered = sum(len(w) for w in _WORD.findall(text) if len(w) >= 3 and w in title_words)
+    for run in _HAN.findall(text):
+        spans: set[int] = set()
+        for i in range(len(run)):
+            for j in range(len(run), i + 1, -1):
+                if run[i:j] in title:
+                    spans.update(range(i, j))
+                    break
+        covered += len(spans)
+    return covered
 
 
 def _answers(part: Part, ranked: list[ScoredFact]) -> list[ScoredFact]:
