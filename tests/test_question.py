@@ -15,7 +15,8 @@ from copilot.turns import Turn
     ("功率多少瓦", "power"), ("晚上开着吵不吵", "loudness"), ("几个月的宝宝能用", "age"),
     ("偏远地区运费多少", "fee"), ("几点前下单当天发", "clock"), ("浓度几个点", "percent"),
     ("拆了还能退吗", "returns"), ("钱什么时候到账", "refund"), ("发票怎么开", "invoice"),
-    ("用了三天就坏了", "quality"), ("how long does shipping take", "duration"),
+    ("用了三天就坏了", "quality"), ("how long does shipping take", "duration"), ("我家猫才3个月 能吃这个不", "fit"),
+    ("充满电能用多久", "duration"),
 ])
 def test_the_kind_of_answer_a_question_wants(text, kind):
     assert kind in kinds_asked(text)
@@ -84,3 +85,8 @@ def test_units_are_read_after_numbers_only():
     assert units_in("建议冷藏保存") == set()
     assert units_in("80-85℃") == {"°c"}
     assert not answers_kind("weight", "attribute", "约35分钟")
+
+
+def test_a_suitability_question_is_answered_by_the_stores_suitable_for_attribute():
+    assert answers_kind("fit", "attribute", "12月龄以上成猫", "适用阶段")
+    assert not answers_kind("fit", "attribute", "鸡肉", "口味")

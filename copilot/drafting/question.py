@@ -32,11 +32,12 @@ class AnswerKind:
     asks: tuple[str, ...]         # question words (lower-case substrings; English words too)
     units: tuple[str, ...] = ()   # units after a number in an answer of this kind (NFKC, lower-case)
     markers: tuple[str, ...] = () # store words in a policy or FAQ that answers a service question
+    keys: tuple[str, ...] = ()    # words in the attribute key of an answer ("适用人群" for "能吃吗")
 
 
-def _k(name: str, asks: str, units: str = "", markers: str = "") -> AnswerKind:
+def _k(name: str, asks: str, units: str = "", markers: str = "", keys: str = "") -> AnswerKind:
     return AnswerKind(name, tuple(asks.split("|")), tuple(_norm(u) for u in units.split()),
-                      tuple(markers.split("|")) if markers else ())
+                      tuple(markers.split("|")) if markers else (), tuple(keys.split("|")) if keys else ())
 
 
 def _norm(text: str) -> str:
@@ -55,7 +56,7 @@ ANSWER_KINDS: tuple[AnswerKind, ...] = (
     _k("count", "几片|多少片|几包|多少包|几粒|多少粒|几支|多少支|几个|多少个|几罐|几袋|多少袋|多少抽|几抽|几盒|几瓶"
                 "|几块|几颗|几条|几只|几件|几双|几套|几张|几枚|几贴|几次|多少次|几口|几个人|几人|how many|pieces|count",
        "片 包 袋 粒 支 个 罐 盒 瓶 件 块 颗 条 只 双 套 张 枚 贴 入 听 抽 次 人 份 口"),
-    _k("duration", "多久|多长时间|几天|几个月|多少天|保质期|有效期|什么时候|啥时候|几号|时效|多少小时|几小时|几年"
+    _k("duration", "多久|能用多久|能用几|多长时间|几天|几个月|多少天|保质期|有效期|什么时候|啥时候|几号|时效|多少小时|几小时|几年"
                    "|几分钟|多少分钟|how long|when|shelf life|expire|how soon|how many days|how many hours",
        "天 日 小时 h 分钟 min 秒 个月 月 年 周 星期 工作日 个工作日"),
     _k("temperature", "多少度|几度|水温|温度|多热|多烫|开水|沸水|how hot|temperature|boiling", "℃ 度 °c °"),
@@ -67,6 +68,9 @@ ANSWER_KINDS: tuple[AnswerKind, ...] = (
               "|小朋友|儿童|娃"
               "|age|years old|kids|child", "岁 月龄 个月 月"),
     _k("fee", "运费|邮费|包邮|费用|收费|补偿|赔|多少钱|要钱|抵多少|shipping fee|fee|charge|free shipping", "元 块"),
+    # Whether the product suits the shopper, a pet, a skin, a room: the store's 适用/适合 attributes.
+    _k("fit", "能吃|能用|能穿|能戴|能涂|可以吃|可以用|适合|适用|合适吗|能不能用|suitable|suit|fit for|ok for",
+       "", "", "适用|适合"),
     _k("percent", "几个点|百分之几|浓度|多少%|百分比|percent|percentage|concentration", "%"),
     _k("clock", "几点|什么时间|截单|截止时间|what time|cut-off|cutoff"),
     # Service questions: answered by a policy clause or FAQ holding the store's words for them.
@@ -202,6 +206,8 @@ def answers_kind(kind: str, part: str, text: str, about: str = "") -> bool:
     if kind == "clock":
         return _CLOCK.search(text) is not None
     found = KINDS_BY_NAME[kind]
+    if found.keys:
+        return part == "attribute" and any(k in about for k in found.keys)
     if found.markers:
         return part in ("clause", "faq") and any(m in f"{about} {text}" for m in found.markers)
     return bool(found.units) and not units_in(text).isdisjoint(found.units)
