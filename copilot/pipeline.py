@@ -90,7 +90,7 @@ class Pipeline:
         mark("escalation_ms")
         yield Event("escalation", assessment.to_dict())
 
-        vector, part_vectors, sources = await asyncio.to_thread(self.retrieve, req)
+        vector, sources = await asyncio.to_thread(self.retrieve, req)
         history = _fit_history(req.history, self.history_tokens)
         mark("retrieval_ms")
         yield Event("sources", {"sources": [_source_view(s) for s in sources]})
@@ -105,7 +105,7 @@ class Pipeline:
 
         request = DraftRequest(merchant=req.merchant, message=req.message, history=history,
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
-                               outfits=outfits, query_vector=vector, part_vectors=part_vectors,
+                               outfits=outfits, query_vector=vector,
                                fact_vectors=self.retriever.fact_vectors(req.merchant),
                                prompts=self._prompts(req))
         drafter, text, citations, unanswered = self.drafter, [], None, ()
@@ -140,16 +140,14 @@ class Pipeline:
             "timings": timings,
         })
 
-    def retrieve(self, req: AssistRequest) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[Source, ...]]:
-        """The query vector (once per message, shared with drafting), one per part of a
-        question of several, and the sources that fit the context budget, for everything
-        the shopper asks: unanswered earlier turns and the message."""
+    def retrieve(self, req: AssistRequest) -> tuple[np.ndarray, tuple[Source, ...]]:
+        """The query vector (once per message, shared with drafting) and the sources that fit
+        the context budget, for everything the shopper asks (`question.read`: unanswered
+        earlier turns and the message)."""
         question = read(req.message, req.history)
         vector = self.retriever.embed(question.text)
-        parts = {p.text: self.retriever.embed(p.text) for p in question.parts} \
-            if len(question.parts) > 1 else {}
         found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
-        return vector, parts, tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
+        return vector, tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
 
     def _prompts(self, req: AssistRequest) -> Mapping[str, PromptTemplate]:
         if req.prompts is not None:

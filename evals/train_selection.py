@@ -55,10 +55,10 @@ def requests(folders: list[Path], *, eval_file: str, data_dir: Path) -> list[Ite
                 if case.expect.kind != "reply":
                     continue
                 req = AssistRequest(merchant=merchant, message=case.message, sku=case.sku, history=case.turns)
-                vector, part_vectors, sources = parts.pipeline.retrieve(req)
+                vector, sources = parts.pipeline.retrieve(req)
                 items.append((folder.name, case, DraftRequest(
                     merchant=merchant, message=case.message, history=case.turns, sources=sources,
-                    sku_in_view=case.sku, query_vector=vector, part_vectors=part_vectors,
+                    sku_in_view=case.sku, query_vector=vector,
                     fact_vectors=fact_vectors)))
     finally:
         parts.close()

@@ -161,11 +161,11 @@ async def test_a_bare_follow_up_carries_the_earlier_question(beanhouse):
 async def test_the_order_of_the_sources_does_not_change_the_answer(beanhouse):
     found = await draft(beanhouse, "新疆运费多少", sku=None)
     question = AssistRequest(merchant=MERCHANT, message="新疆运费多少")
-    vector, parts, sources = beanhouse.retrieve(question)
+    vector, sources = beanhouse.retrieve(question)
     fact_vectors = beanhouse.retriever.fact_vectors(MERCHANT)
     backward = Composer().compose(DraftRequest(merchant=MERCHANT, message=question.message,
                                                sources=sources[::-1], query_vector=vector,
-                                               part_vectors=parts, fact_vectors=fact_vectors))
+                                               fact_vectors=fact_vectors))
     assert backward.text == found["text"] and "12元" in found["text"]
 
 
@@ -174,9 +174,9 @@ async def test_every_number_is_grounded_and_the_draft_streams_in_pieces(beanhous
         done = await draft(beanhouse, message, sku=sku)
         assert done["grounded"] and not done["unanswered"], (message, done["text"])
     question = AssistRequest(merchant=MERCHANT, message="多少钱？能放多久？", sku="CF-11")
-    vector, parts, sources = beanhouse.retrieve(question)
+    vector, sources = beanhouse.retrieve(question)
     request = DraftRequest(merchant=MERCHANT, message=question.message, sources=sources,
-                           sku_in_view="CF-11", query_vector=vector, part_vectors=parts,
+                           sku_in_view="CF-11", query_vector=vector,
                            fact_vectors=beanhouse.retriever.fact_vectors(MERCHANT))
     deltas = [d async for d in Composer().draft(request)]
     assert len(deltas) > 2 and "".join(deltas) == Composer().compose(request).text

@@ -68,7 +68,7 @@ class Composer:
                sources: tuple[Source, ...] | None = None) -> Selection:
         return select(question, request.sources if sources is None else sources,
                       sku_in_view=request.sku_in_view, query_vector=request.query_vector,
-                      part_vectors=request.part_vectors, fact_vectors=request.fact_vectors,
+                      fact_vectors=request.fact_vectors,
                       scorer=self.scorer)
 
     def _escalation(self, request: DraftRequest, question: Question, voice: Voice) -> Composition:

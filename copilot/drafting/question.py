@@ -179,8 +179,8 @@ def kinds_asked(text: str) -> tuple[str, ...]:
     """The answer kinds a text asks for, in order; a longer question word claims its
     characters ("how many days" asks a duration, not a count)."""
     lowered = text.lower()
-    found = sorted(((m.start(), m.end(), order, kind.name) for order, kind in enumerate(ANSWER_KINDS)
-                    for word in kind.asks for m in _matches(lowered, word)),
+    found = sorted(((m.start(), m.end(), order, name) for order, name, pattern in _ASK_PATTERNS
+                    for m in pattern.finditer(lowered)),
                    key=lambda m: (m[0] - m[1], m[2], m[0]))
     claimed: set[int] = set()
     kinds: dict[str, int] = {}
@@ -266,13 +266,12 @@ def _merged(parts: list[Part]) -> list[Part]:
     return out
 
 
-def _has(text: str, word: str) -> bool:
-    return next(_matches(text, word), None) is not None
+def _ask_pattern(word: str) -> re.Pattern:
+    """A question word as a pattern: English words match whole, Chinese ones anywhere."""
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word))
 
 
-def _matches(text: str, word: str):
-    if word.isascii():
-        return re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text)
-    return re.finditer(re.escape(word), text)
+_ASK_PATTERNS = [(order, kind.name, _ask_pattern(word)) for order, kind in enumerate(ANSWER_KINDS)
+                 for word in kind.asks]
 
 

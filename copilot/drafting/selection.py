@@ -88,20 +88,19 @@ class Selection:
 
 def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | None = None,
            query_vector: np.ndarray | None = None,
-           part_vectors: Mapping[str, np.ndarray] | None = None,
            fact_vectors: Mapping[str, np.ndarray] | None = None,
            scorer: Scorer | None = None) -> Selection:
-    """The facts answering each part of `question`; `query_vector` is the whole question's
-    embedding, `part_vectors` those of its parts when it has several."""
+    """The facts answering each part of `question`; `query_vector` is the question's embedding
+    (the one retrieval used: one per message)."""
     scorer = scorer or default_scorer()
     cands = candidates(question, sources, sku_in_view)
     if not cands.facts:
         return Selection([], cands.focus, tuple(p.text for p in question.parts if p.kinds))
+    sims = cands.vectors_sims(query_vector, fact_vectors or {})
     answers: list[list[ScoredFact]] = []
     unanswered: list[str] = []
     for part in question.parts:
-        vector = (part_vectors or {}).get(part.text, query_vector)
-        ranked = rank(part, question, cands, cands.vectors_sims(vector, fact_vectors or {}), scorer)
+        ranked = rank(part, question, cands, sims, scorer)
         if ranked and ranked[0].score >= ANSWER_P:
             answers.append(_answers(part, ranked))
         elif part.kinds:
