@@ -145,7 +145,7 @@ class Pipeline:
         the context budget, for everything the shopper asks (`question.read`: unanswered
         earlier turns and the message)."""
         question = read(req.message, req.history)
-        vector = self.retriever.embed(question.text)
+        vector = self.retriever.embed_turns(question.turns)
         found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
         return vector, tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
 

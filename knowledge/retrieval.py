@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ VIEWED_SKU_RANK = 2
 APPLIES_BONUS = 0.5 / (RRF_K + 1)
 NOT_APPLICABLE_PENALTY = 1.0 / (RRF_K + 1)
 DEFAULT_K = 8
+EMBEDDED_MESSAGES = 4096             # query vectors kept, for messages asked again with the next one
 SYNC_REBUILD_ENTRIES = 10_000        # views of merchants above this rebuild in the background
 
 
@@ -77,6 +79,7 @@ class Retriever:
         self._views: dict[str, MerchantView] = {}
         self._refreshing: set[str] = set()
         self._lock = threading.Lock()
+        self._embedded: dict[str, np.ndarray] = {}   # message -> query vector, oldest first
         self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view-refresh")
 
     def view(self, merchant: str) -> MerchantView:
@@ -99,8 +102,27 @@ class Retriever:
                 self._refreshing.discard(merchant)
 
     def embed(self, message: str) -> np.ndarray:
-        """The query vector of a message: computed once, shared by retrieval and drafting."""
-        return self.kb.embedder.embed_query(message)
+        """The query vector of a new message, kept (for `EMBEDDED_MESSAGES` messages) so that
+        it is not computed again when the message is asked again with the next one."""
+        vector = self.kb.embedder.embed_query(message)
+        with self._lock:
+            self._embedded[message] = vector
+            while len(self._embedded) > EMBEDDED_MESSAGES:
+                self._embedded.pop(next(iter(self._embedded)))
+        return vector
+
+    def embed_turns(self, turns: Sequence[str]) -> np.ndarray:
+        """The query vector of a question: the new message's (the last turn), summed with
+        those kept of the earlier messages it asks again, and normalised; each message is
+        embedded once. Shared by retrieval and drafting."""
+        with self._lock:
+            earlier = [self._embedded.get(t) for t in turns[:-1]]
+        vectors = [v if v is not None else self.embed(t) for t, v in zip(turns, earlier)]
+        vectors.append(self.embed(turns[-1]))
+        if len(vectors) == 1:
+            return vectors[0]
+        total = np.sum(vectors, axis=0)
+        return total / (np.linalg.norm(total) or 1.0)
 
     def fact_vectors(self, merchant: str) -> dict[str, np.ndarray]:
         return self.view(merchant).fact_vectors

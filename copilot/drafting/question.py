@@ -124,6 +124,7 @@ class Part:
 @dataclass(frozen=True)
 class Question:
     text: str                       # everything asked: unanswered earlier turns, then the message
+    turns: tuple[str, ...]          # the texts it is made of, each a message embedded once
     parts: tuple[Part, ...]
     language: Language
     small_talk: SmallTalk | None    # only when nothing else is asked
@@ -140,16 +141,17 @@ def read(message: str, history: Sequence[Turn] = ()) -> Question:
     asked again with it. A message that asks nothing itself and follows an answered
     question ("那黑色的呢") asks that question again, about what the message names."""
     unanswered = _unanswered(history)
-    text = " ".join([*unanswered, message]).strip()
+    turns = (*unanswered, message)
+    text = " ".join(turns).strip()
     parts = split(text, language_of(text))
     talk = small_talk(text)
     previous = next((t.text for t in reversed(history) if t.role == "customer"), "")
     if previous and not unanswered and talk is None and not any(p.kinds for p in parts):
         asked_before = [p for p in split(previous, language_of(previous)) if p.kinds]
         if asked_before:
-            text = f"{previous} {message}"
+            turns, text = (previous, message), f"{previous} {message}"
             parts = tuple(Part(f"{message} {p.text}", p.kinds, p.asking) for p in asked_before)
-    return Question(text=text, parts=parts, language=language_of(message), small_talk=talk)
+    return Question(text=text, turns=turns, parts=parts, language=language_of(message), small_talk=talk)
 
 
 def split(text: str, language: Language = "zh") -> tuple[Part, ...]:
