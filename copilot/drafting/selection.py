@@ -29,16 +29,15 @@ from knowledge.facts import Fact, facts_of
 from knowledge.records import Source
 
 MODEL_FILE = Path(__file__).with_name("selection_model.json")
-_WORD = re.compile(r"[a-z0-9]+")
-_HAN = re.compile(r"[\u3400-\u9fff]+")
 MAX_FACTS = 4
 ANSWER_P = 0.1             # a part's best fact must be at least this likely to answer it
 HOLDER_P = 0.15            # the best holder of an asked kind of answer, when the best holds none
-RUNNER_UP_P = 0.05          # a further fact: at least this likely ...
-OTHER_SOURCE_P = 0.3       # ... or this likely, when it comes from another source than the best
-RUNNER_UP_SHARE = 0.0       # ... and this share of the best's probability
+RUNNER_UP_P = 0.05         # a further fact of the best's source: at least this likely ...
+OTHER_SOURCE_P = 0.3       # ... and this likely when it comes from another source
 NAMED_CHARS = 3            # characters of its title a message must hold to name another product ...
 NAMED_MARGIN = 2           # ... and this many more than of the product in view
+_WORD = re.compile(r"[a-z0-9]+")
+_HAN = re.compile(r"[\u3400-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -185,6 +184,5 @@ def _answers(part: Part, ranked: list[ScoredFact]) -> list[ScoredFact]:
         if holder is not None:
             out.append(holder)
     out += [c for c in ranked[1:3] if c not in out and c.score >= RUNNER_UP_P
-            and c.score >= RUNNER_UP_SHARE * best.score
             and (c.fact.source_id == best.fact.source_id or c.score >= OTHER_SOURCE_P)]
     return out
