@@ -55,7 +55,7 @@ class AssistService:
         suggestion = self.ledger.create_suggestion(conv.id, message_id=message.id)
         self.emit(conv.id, "message", {"message_id": message.id, "role": "customer", "text": text,
                                        "sku": sku, "suggestion_id": suggestion.id})
-        for old in pending:   # the new draft answers the earlier messages too (`question.asked`)
+        for old in pending:   # the new draft answers the earlier messages too (`question.read`)
             self.emit(conv.id, "suggestion.status", {"suggestion_id": old, "status": "stale",
                                                      "replaced_by": suggestion.id, "reason": SUPERSEDED})
         self.router.place(conv, text=text, sku=sku)

@@ -99,12 +99,13 @@ def gaps(merchant: MerchantOpt, limit: int = 50) -> None:
         found = parts.ledger.knowledge_gaps(merchant, limit=limit)
     except CopilotError as err:
         _fail(err)
+    finally:
+        parts.close()
     table = Table("time", "question", "product", "conversation")
     for gap in found:
         table.add_row(time.strftime("%Y-%m-%d %H:%M", time.localtime(gap.created_at)), gap.question,
                       gap.sku or "", gap.conversation_id)
     console.print(table)
-    parts.close()
 
 
 @app.command("eval")

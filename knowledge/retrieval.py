@@ -11,9 +11,10 @@
    that name categories in `applies_to` rise when the viewed SKU's category is
    among them and sink when it is not.
 
-The query vector is computed once per message (`embed`) and shared: retrieval
-ranks with it and the drafter matches facts with it against the merchant's fact
-vectors (`knowledge.facts`), which the view holds in memory.
+Each message is embedded once (`embed`; a question asked over several messages sums
+their vectors, `embed_turns`) and the vector is shared: retrieval ranks with it and the
+drafter matches facts with it against the merchant's fact vectors (`knowledge.facts`),
+which the view holds in memory.
 
 Only ids travel through ranking; documents and records are read for the final
 top k in one call. The per-merchant `MerchantView` (BM25, categories,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -45,6 +46,23 @@ class Candidates:
     facts: list[tuple[Fact, Source]]
     focus: Source | None
     rank: dict[str, int]                  # source id -> retrieval rank (0 = first)
+    asked: dict[str, float]               # the whole question's terms (`question.weights`)
+
+    @cached_property
+    def texts(self) -> list[str]:
+        return [f"{f.about} {f.text}".lower() for f, _ in self.facts]
+
+    @cached_property
+    def mean_length(self) -> float:
+        return sum(len(f.text) for f, _ in self.facts) / len(self.facts)
+
+    @cached_property
+    def category(self) -> str:
+        return (self.focus.record.get("category") or "") if self.focus else ""
+
+    @cached_property
+    def focus_name(self) -> str:
+        return self.focus.title.lower() if self.focus else ""
 
     def vectors_sims(self, vector: np.ndarray | None,
                      fact_vectors: Mapping[str, np.ndarray]) -> dict[int, float]:
@@ -60,19 +78,14 @@ def matrix(part: Part, question: Question, cands: Candidates, sims: Mapping[int,
     terms = {t: w * CONTEXT_SEGMENT_WEIGHT for t, w in weights(part.text).items()}
     terms |= weights(part.asking)
     chars = _chars(part.asking or part.text)
-    pool = [f for f, _ in cands.facts]
-    n = len(pool)
-    texts = [_lower(f) for f in pool]
-    mean_length = sum(len(f.text) for f in pool) / n
+    n, texts, mean_length = len(cands.facts), cands.texts, cands.mean_length
     word_idf = {t: math.log(1 + n / max(1, sum(t in x for x in texts))) for t in terms}
     char_idf = {c: math.log(1 + n / max(1, sum(c in x for x in texts))) for c in chars}
     median = float(np.median(list(sims.values()))) if sims else 0.0
     order = sorted(sims, key=lambda i: -sims[i])
     sim_rank = {i: r for r, i in enumerate(order)}
-    asked = weights(question.text)
+    asked, category, focus_name = cands.asked, cands.category, cands.focus_name
     asked_total = sum(asked.values()) or 1.0
-    category = (cands.focus.record.get("category") or "") if cands.focus else ""
-    focus_name = cands.focus.title.lower() if cands.focus else ""
     unit_kinds = [k for k in part.kinds if k not in FIELD_KINDS and k not in GENERAL_KINDS]
     rows = np.zeros((n, len(NAMES)), dtype=np.float32)
     for i, (fact, source) in enumerate(cands.facts):
@@ -90,7 +103,7 @@ def matrix(part: Part, question: Question, cands: Candidates, sims: Mapping[int,
                 words_about += value
         held = [k for k in unit_kinds if holds(k, fact)]
         topics = [k for k in held if KINDS_BY_NAME[k].markers]
-        applies_to = source.record.get("applies_to") or [] if source.kind == "policy" else []
+        applies_to = (source.record.get("applies_to") or []) if source.kind == "policy" else []
         row = {
             "meaning": (sims[i] - median) if i in sims else 0.0,
             "meaning_best": float(sim_rank.get(i) == 0),
@@ -116,10 +129,6 @@ def matrix(part: Part, question: Question, cands: Candidates, sims: Mapping[int,
         }
         rows[i] = [row.get(name, 0.0) for name in NAMES]
     return rows
-
-
-def _lower(fact: Fact) -> str:
-    return f"{fact.about} {fact.text}".lower()
 
 
 def _chars(text: str) -> set[str]:

@@ -100,6 +100,8 @@ GREETINGS = ("你好", "您好", "在吗", "在么", "在不在", "在嘛", "在
              "good morning", "good evening")
 THANKS = ("谢谢", "多谢", "感谢", "谢啦", "好的", "好嘞", "收到", "知道了", "明白了", "嗯嗯", "ok", "okay",
           "thanks", "thank you", "thx", "got it")
+_SMALL_TALK = (tuple(sorted(THANKS, key=len, reverse=True)), "thanks"), \
+              (tuple(sorted(GREETINGS, key=len, reverse=True)), "greeting")   # longest word first
 _PUNCT = re.compile(r"[\s\W_]+")
 _SEGMENT = {"zh": re.compile(r"[？?！!。；;\n]+|[，,、\s]+"),
             "en": re.compile(r"[？?！!。；;\n,，]+|\s+(?:and|also)\s+(?=(?:how|what|when|where|which|who|is|are"
@@ -110,8 +112,8 @@ _YES_NO = re.compile(r"([\u4e00-\u9fff])[不没]\1|[\u4e00-\u9fff]{2}[不没]$"
 _UNITS = sorted({u for k in ANSWER_KINDS for u in k.units}, key=len, reverse=True)
 _QUANTITY = re.compile(r"\d(?:\.\d+)?\s*(" + "|".join(re.escape(u) for u in _UNITS) + r")(?![a-z])")
 _MONEY = re.compile(r"[¥￥]\s*\d")
-_CLOCK_ASKED = re.compile(r"\d{1,2}(?::\d{2}|点)|[一二三四五六七八九十两]{1,2}点")
-_CLOCK = re.compile(r"\d{1,2}(?::\d{2}|点)")
+_CLOCK = re.compile(r"\d{1,2}(?::\d{2}|点)")                              # a time in an answer
+_CLOCK_ASKED = re.compile(rf"{_CLOCK.pattern}|[一二三四五六七八九十两]{{1,2}}点")  # ... or in a question
 
 
 @dataclass(frozen=True)
@@ -225,8 +227,8 @@ def small_talk(text: str) -> SmallTalk | None:
     """"greeting" or "thanks" when the text asks nothing else; else None."""
     lowered = text.lower()
     found: SmallTalk | None = None
-    for words, kind in ((THANKS, "thanks"), (GREETINGS, "greeting")):
-        for word in sorted(words, key=len, reverse=True):
+    for words, kind in _SMALL_TALK:
+        for word in words:
             if word in lowered:
                 lowered = lowered.replace(word, " ")
                 found = found or kind  # type: ignore[assignment]

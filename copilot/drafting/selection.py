@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from copilot.drafting import features
-from copilot.drafting.question import GENERAL_KINDS, Part, Question
+from copilot.drafting.question import GENERAL_KINDS, Part, Question, weights
 from copilot.errors import ConfigError
 from knowledge.facts import Fact, facts_of
 from knowledge.records import Source
@@ -127,7 +127,7 @@ def candidates(question: Question, sources: Sequence[Source], sku_in_view: str |
     facts = [(fact, source) for source in sorted(sources, key=lambda s: s.id)
              if not (focus and source.kind == "sku" and source.id != focus.id)
              for fact in facts_of(source.kind, source.id, source.record) if fact.text]
-    return features.Candidates(facts, focus, {s.id: i for i, s in enumerate(sources)})
+    return features.Candidates(facts, focus, {s.id: i for i, s in enumerate(sources)}, weights(question.text))
 
 
 def rank(part: Part, question: Question, cands: features.Candidates, sims: Mapping[int, float],
@@ -173,7 +173,8 @@ def _covered(text: str, title: str) -> int:
 
 def _answers(part: Part, ranked: list[ScoredFact]) -> list[ScoredFact]:
     """The best fact of a part; the best holder of each kind of answer it asks for that the
-    best does not hold; a runner-up nearly as likely."""
+    best does not hold; the next two when likely enough (`RUNNER_UP_P`, or `OTHER_SOURCE_P`
+    from another source than the best's)."""
     best = ranked[0]
     out = [best]
     for kind in part.kinds:
