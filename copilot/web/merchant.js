@@ -18,6 +18,7 @@ export function mount(root, me) {
   let merchant = me.merchant;
   let browsing = "catalog";
   let offset = 0;
+  let browseRequests = 0;
   const canDelete = me.role === "merchant" || me.role === "admin";
 
   const pick = h("select", { hidden: true, "aria-label": "商家", "data-testid": "merchant-pick" });
@@ -84,13 +85,15 @@ export function mount(root, me) {
     clear(tabs, Object.entries(KINDS).map(([k, v]) => h("button", { class: k === browsing ? "tab active" : "tab",
       "data-testid": `tab-${k}`, onclick: () => { browsing = k; offset = 0; browse(); } }, v.name)));
     const kind = KINDS[browsing];
+    const asked = ++browseRequests;   // a slower answer to an earlier request must not overwrite a later one
     let page;
     try {
       page = await api(`/v1/merchants/${encodeURIComponent(merchant)}/${browsing}?offset=${offset}&limit=${PAGE_SIZE}`);
     } catch (err) {
-      clear(table, h("p", { class: "error" }, `加载失败：${err.message}`));
+      if (asked === browseRequests) clear(table, h("p", { class: "error" }, `加载失败：${err.message}`));
       return;
     }
+    if (asked !== browseRequests) return;
     clear(table, page.items.length ? h("table", { class: "records" },
       h("thead", {}, h("tr", {}, kind.columns.map(([, title]) => h("th", {}, title)), canDelete ? h("th", {}, "") : null)),
       h("tbody", {}, page.items.map((r) => h("tr", { "data-testid": "record", dataset: { id: r[kind.id] } },
