@@ -16,6 +16,8 @@ Conventions of every implementation:
   integers (an event's id is the SSE event id: ordered across all conversations).
 - `finish_suggestion(..., gaps=[...])` records the draft's unanswered questions as knowledge
   gaps in the same transaction (once per draft and question, so a resumed draft adds none).
+- `add_escalation_label` writes the label and its audit row (`escalation.label`) in one
+  transaction; `escalation_labels(merchant)` is a `copilot.escalation.feedback.LabelStore`.
 - Errors come from `copilot.errors`: `NotFound`, `Conflict`, `Forbidden`, `BadRequest`.
 """
 from __future__ import annotations
@@ -31,10 +33,14 @@ MessageRole = Literal["customer", "agent"]
 SuggestionStatus = Literal["pending", "approved", "rejected", "stale"]
 OutboxStatus = Literal["pending", "delivered", "failed"]
 Role = Literal["agent", "merchant", "trainer", "admin"]
+LabelSource = Literal["agent", "trainer"]
+LabelVerdict = Literal["escalate", "calm"]
 
 CONVERSATION_STATUSES: tuple[str, ...] = ("open", "escalated", "closed")
 MESSAGE_ROLES: tuple[str, ...] = ("customer", "agent")
 ROLES: tuple[str, ...] = ("agent", "merchant", "trainer", "admin")
+LABEL_SOURCES: tuple[str, ...] = ("agent", "trainer")
+LABEL_VERDICTS: tuple[str, ...] = ("escalate", "calm")   # copilot.escalation.feedback.VERDICTS
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,22 @@ class KnowledgeGap:
 
 
 @dataclass(frozen=True)
+class EscalationLabel:
+    """An agent's or a trainer's mark on an escalation assessment of one merchant's message:
+    `verdict` is what they said, `level` what it teaches (`feedback.verdict_level`)."""
+
+    id: int
+    merchant: str
+    message: str
+    level: int
+    verdict: LabelVerdict
+    source: LabelSource
+    actor: str
+    suggestion_id: str | None
+    created_at: float
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     actor: str
@@ -225,6 +247,20 @@ class Ledger(RoutingStore, Protocol):
 
     # knowledge gaps
     def knowledge_gaps(self, merchant: str, *, limit: int = 200) -> list[KnowledgeGap]: ...
+
+    # escalation labels
+    def add_escalation_label(
+        self,
+        merchant: str,
+        *,
+        message: str,
+        level: int,
+        verdict: str,
+        source: str,
+        actor: str,
+        suggestion_id: str | None = None,
+    ) -> EscalationLabel: ...
+    def escalation_labels(self, merchant: str) -> list[EscalationLabel]: ...
 
     # events
     def append_event(self, conversation_id: str, type: str, body: dict[str, Any]) -> Event: ...

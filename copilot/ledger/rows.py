@@ -11,6 +11,7 @@ from copilot.ledger import (
     Approval,
     AuditEntry,
     Conversation,
+    EscalationLabel,
     Event,
     KnowledgeGap,
     Message,
@@ -33,6 +34,10 @@ def to_conversation(r: sqlite3.Row) -> Conversation:
 
 def to_gap(r: sqlite3.Row) -> KnowledgeGap:
     return KnowledgeGap(**dict(r))
+
+
+def to_escalation_label(r: sqlite3.Row) -> EscalationLabel:
+    return EscalationLabel(**dict(r))
 
 
 def to_message(r: sqlite3.Row) -> Message:

@@ -22,6 +22,7 @@ from copilot.ledger import (
     AuditEntry,
     Conversation,
     Delivery,
+    EscalationLabel,
     Event,
     KnowledgeGap,
     Message,
@@ -39,6 +40,7 @@ from copilot.ledger.rows import (
     to_approval,
     to_audit,
     to_conversation,
+    to_escalation_label,
     to_event,
     to_gap,
     to_message,
@@ -215,6 +217,30 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
                 self._conn, "SELECT * FROM approvals WHERE suggestion_id = ?", (suggestion_id,),
                 f"suggestion {suggestion_id!r} has no approval",
             ))
+
+    # escalation labels
+
+    def add_escalation_label(
+        self,
+        merchant: str,
+        *,
+        message: str,
+        level: int,
+        verdict: str,
+        source: str,
+        actor: str,
+        suggestion_id: str | None = None,
+    ) -> EscalationLabel:
+        """Store what an agent or trainer taught about a message, with its audit row, in one
+        transaction; see `writes.insert_escalation_label`."""
+        with self._write() as db:
+            return writes.insert_escalation_label(db, merchant, message=message, level=level, verdict=verdict,
+                                                  source=source, actor=actor, suggestion_id=suggestion_id)
+
+    def escalation_labels(self, merchant: str) -> list[EscalationLabel]:
+        """The merchant's escalation labels, oldest first."""
+        rows = self._rows("SELECT * FROM escalation_labels WHERE merchant = ? ORDER BY created_at, id", (merchant,))
+        return [to_escalation_label(r) for r in rows]
 
     # events
 

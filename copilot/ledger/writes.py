@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from copilot.errors import BadRequest, Conflict, NotFound
-from copilot.ledger import AuditEntry, Message, OutboxItem, Rejection, Suggestion
-from copilot.ledger.rows import dumps, new_id, to_audit, to_conversation, to_message, to_outbox, to_suggestion
+from copilot.ledger import (LABEL_SOURCES, LABEL_VERDICTS, AuditEntry, EscalationLabel, Message, OutboxItem,
+                            Rejection, Suggestion)
+from copilot.ledger.rows import (dumps, new_id, to_audit, to_conversation, to_escalation_label, to_message,
+                                 to_outbox, to_suggestion)
 
 _NOT_PENDING = {
     "stale": "is stale: the shopper wrote again after it was drafted; "
@@ -70,6 +72,39 @@ def insert_gaps(db: sqlite3.Connection, suggestion: Suggestion, questions: Seque
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (suggestion_id, question) DO NOTHING",
         [(found["merchant"], suggestion.conversation_id, suggestion.id, q, found["sku_in_view"], now)
          for q in dict.fromkeys(questions)])
+
+
+def insert_escalation_label(
+    db: sqlite3.Connection, merchant: str, *, message: str, level: int, verdict: str, source: str,
+    actor: str, suggestion_id: str | None,
+) -> EscalationLabel:
+    """The label and its audit row (`escalation.label`); `BadRequest` names a bad field, a
+    suggestion of another merchant is `BadRequest`, an unknown one `NotFound`."""
+    if verdict not in LABEL_VERDICTS:
+        raise BadRequest(f"verdict: unknown verdict {verdict!r}; use one of {', '.join(LABEL_VERDICTS)}")
+    if source not in LABEL_SOURCES:
+        raise BadRequest(f"source: unknown label source {source!r}; use one of {', '.join(LABEL_SOURCES)}")
+    if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:
+        raise BadRequest(f"level: {level!r} is not a level; use 0 (calm) to 3 (critical)")
+    if not message or not message.strip():
+        raise BadRequest("message: the labelled message is empty; send the shopper's message")
+    if not actor:
+        raise BadRequest("actor: say who labelled the message")
+    if suggestion_id is not None:
+        owner = fetch_one(
+            db, "SELECT c.merchant FROM suggestions s JOIN conversations c ON c.id = s.conversation_id"
+            " WHERE s.id = ?", (suggestion_id,), f"no suggestion {suggestion_id!r}")["merchant"]
+        if owner != merchant:
+            raise BadRequest(f"suggestion_id: suggestion {suggestion_id!r} belongs to another merchant "
+                             f"than {merchant!r}; label it under its own merchant")
+    label = to_escalation_label(db.execute(
+        "INSERT INTO escalation_labels (merchant, message, level, verdict, source, actor, suggestion_id,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        (merchant, message, level, verdict, source, actor, suggestion_id, time.time()),
+    ).fetchone())
+    insert_audit(db, actor, "escalation.label", f"{merchant}/escalation-labels/{label.id}",
+                 {"verdict": verdict, "level": level, "source": source, "suggestion_id": suggestion_id})
+    return label
 
 
 def insert_audit(db: sqlite3.Connection, actor: str, action: str, target: str, detail: dict) -> AuditEntry:
