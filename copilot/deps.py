@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request
 from copilot.auth import Principal, authenticate
 from copilot.components import Components
 from copilot.errors import Unauthorized
+from copilot.teaching import Teacher
 from knowledge.base import KnowledgeBase
 
 
@@ -17,6 +18,11 @@ async def components(request: Request) -> Components:
 
 async def knowledge_base(parts: Annotated[Components, Depends(components)]) -> KnowledgeBase:
     return parts.kb
+
+
+async def teacher(parts: Annotated[Components, Depends(components)]) -> Teacher:
+    """What agents and trainers teach the escalation assessor goes through this."""
+    return Teacher(ledger=parts.ledger, pipeline=parts.pipeline, router=parts.router, emit=parts.assist.emit)
 
 
 async def caller(parts: Annotated[Components, Depends(components)],
@@ -37,3 +43,4 @@ async def caller(parts: Annotated[Components, Depends(components)],
 Parts = Annotated[Components, Depends(components)]
 KB = Annotated[KnowledgeBase, Depends(knowledge_base)]
 Caller = Annotated[Principal, Depends(caller)]
+Teachings = Annotated[Teacher, Depends(teacher)]

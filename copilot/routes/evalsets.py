@@ -9,6 +9,7 @@ from copilot.auth import require
 from copilot.deps import Caller, Parts
 from copilot.errors import NotFound
 from copilot.trainer_evals import MAX_EVAL_SET_BYTES, upload_eval_set
+from evals.cases import parse_cases
 
 router = APIRouter(prefix="/v1/merchants/{merchant}", tags=["evals"])
 
@@ -39,6 +40,17 @@ def list_sets(merchant: str, parts: Parts, caller: Caller) -> list[dict]:
     require(caller, roles=TRAINERS, merchant=merchant)
     return [{"name": s.name, "cases": s.cases, "author": s.author, "created_at": s.created_at}
             for s in parts.trainer_store.eval_sets(merchant)]
+
+
+@router.get("/evalsets/{name}")
+def get_set(merchant: str, name: str, parts: Parts, caller: Caller) -> dict:
+    """The eval set's cases, as uploaded (the trainer page labels their escalation from them)."""
+    require(caller, roles=TRAINERS, merchant=merchant)
+    stored = parts.trainer_store.get_eval_set(merchant, name)
+    cases = parse_cases(stored.body, source=name)
+    return {"name": stored.name, "author": stored.author, "created_at": stored.created_at,
+            "cases": [{"id": c.id, "message": c.message, "history": [t.model_dump() for t in c.history],
+                       "sku": c.sku, "expect": c.expect.model_dump(exclude_defaults=True)} for c in cases]}
 
 
 @router.post("/evalsets/{name}/runs", status_code=202)
