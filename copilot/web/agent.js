@@ -124,7 +124,7 @@ export function mount(root, me) {
     const part = applyEvent(state, ev);
     const s = currentSuggestion(state);
     if (part === "draft") { renderDraft(ui.draft, s); renderDraftMeta(ui.meta, s); }
-    else if (part === "banner") renderBanner(ui.banner, s, state);
+    else if (part === "banner") renderBanner(ui.banner, s, state, mark);
     else if (part === "sources") renderSources(ui.sources, s, openSource);
     else if (part === "outfits") renderOutfits(ui.outfits, s);
     else if (part === "all") renderAll();
@@ -136,7 +136,7 @@ export function mount(root, me) {
     if (!selected) return;
     const { state } = selected;
     const s = currentSuggestion(state);
-    renderBanner(ui.banner, s, state);
+    renderBanner(ui.banner, s, state, mark);
     renderHistory(ui.history, state);
     renderDraft(ui.draft, s);
     renderDraftMeta(ui.meta, s);
@@ -204,6 +204,23 @@ export function mount(root, me) {
     } catch (err) {
       ui.status.textContent = `拒绝失败：${describe(err)}`;
     }
+  }
+
+  // The agent's mark on a suggestion's escalation assessment: "应该升级" (escalate) or "误报" (calm).
+  // The answer (and the `escalation.label` event) carries the message's new assessment.
+  async function mark(s, verdict) {
+    if (s.feedback && !s.feedback.error) return;
+    const target = selected;
+    const show = () => { if (selected === target) renderBanner(ui.banner, currentSuggestion(target.state), target.state, mark); };
+    s.feedback = { sending: verdict };
+    show();
+    try {
+      const res = await api(`/v1/suggestions/${encodeURIComponent(s.id)}/escalation-feedback`, { method: "POST", json: { verdict } });
+      s.feedback = res;
+    } catch (err) {
+      s.feedback = { error: err.message };
+    }
+    show();
   }
 
   // Poll the conversation until the approved reply shows among its deliveries.

@@ -6,17 +6,21 @@ const KIND_NAMES = { sku: "商品", policy: "政策", faq: "FAQ" };
 const LEVEL_NAMES = { 0: "平静", 1: "不满", 2: "愤怒", 3: "严重" };
 const ROLE_NAMES = { customer: "顾客", agent: "坐席" };
 
-export function renderBanner(el, s, state) {
+// The assessment, its reasons and the agent's two marks on it; `onMark(s, verdict)` sends one.
+export function renderBanner(el, s, state, onMark) {
   const esc = s?.escalation;
   const routing = state.routing;
   clear(el);
   if (esc && esc.escalate) {
     el.append(h("div", { class: "banner escalate", role: "alert", "data-testid": "escalation-banner" },
       h("strong", {}, `⚠ 需升级处理 · 情绪：${LEVEL_NAMES[esc.level] ?? esc.label}（${esc.label}，${Number(esc.score).toFixed(2)}）`),
-      h("ul", { class: "reasons" }, (esc.reasons || []).map((r) => h("li", {}, r)))));
+      h("ul", { class: "reasons" }, (esc.reasons || []).map((r) => h("li", {}, r))),
+      marks(s, onMark)));
   } else if (esc && esc.level > 0) {
-    el.append(h("div", { class: "banner mood" }, `情绪：${LEVEL_NAMES[esc.level] ?? esc.label}`,
-      (esc.reasons || []).length ? `（${esc.reasons.join("；")}）` : ""));
+    el.append(h("div", { class: "banner mood", "data-testid": "mood-banner" }, `情绪：${LEVEL_NAMES[esc.level] ?? esc.label}`,
+      (esc.reasons || []).length ? `（${esc.reasons.join("；")}）` : "", marks(s, onMark)));
+  } else if (esc) {
+    el.append(h("div", { class: "banner calm", "data-testid": "calm-banner" }, "情绪：平静", marks(s, onMark)));
   }
   if (routing) {
     el.append(h("div", { class: "banner routing", "data-testid": "routing" },
@@ -24,6 +28,24 @@ export function renderBanner(el, s, state) {
       routing.escalated ? " · 已转资深组" : "",
       (routing.reasons || []).length ? `（${routing.reasons.join("；")}）` : ""));
   }
+}
+
+// "应该升级" / "误报": once marked, the buttons are disabled and the message's new assessment shown.
+function marks(s, onMark) {
+  if (!onMark) return null;
+  const mark = s.feedback;
+  const sent = Boolean(mark && !mark.error);
+  const now = mark?.assessment;
+  return h("div", { class: "marks", "data-testid": "escalation-marks" },
+    h("button", { class: "small", "data-testid": "mark-escalate", disabled: sent,
+      title: "这条消息应该升级：本店相似消息今后判为需升级", onclick: () => onMark(s, "escalate") }, "应该升级"),
+    h("button", { class: "small", "data-testid": "mark-calm", disabled: sent,
+      title: "误报：本店相似消息今后不再升级", onclick: () => onMark(s, "calm") }, "误报"),
+    mark?.sending ? h("span", { class: "small muted" }, "正在记录…") : null,
+    now ? h("span", { class: "small mark-result", "data-testid": "mark-result" },
+      `已记录：本店相似消息今后判为${now.label_zh}，${now.escalate ? "会升级处理" : "不会升级"}`,
+      mark.label?.actor ? h("span", { class: "muted" }, `（${mark.label.actor}标注）`) : null) : null,
+    mark?.error ? h("span", { class: "small error" }, `标注失败：${mark.error}`) : null);
 }
 
 export function renderHistory(el, state) {

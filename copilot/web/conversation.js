@@ -23,6 +23,7 @@ export function applyEvent(state, { id, type, body }) {
       if (s) s.messageText = body.text;
       return "all";
     case "escalation": s.escalation = body; return "banner";
+    case "escalation.label": s.feedback = body; return "banner";     // an agent marked the assessment
     case "sources": s.sources = body.sources || []; return "sources";
     case "outfits": s.outfits = body; return "outfits";
     case "draft.delta":

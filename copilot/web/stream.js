@@ -8,7 +8,7 @@
 import { streamUrl } from "./api.js";
 
 export const EVENT_TYPES = ["message", "escalation", "routing", "sources", "outfits", "draft.delta",
-  "draft.done", "suggestion.status", "delivery", "error"];
+  "draft.done", "suggestion.status", "delivery", "escalation.label", "error"];
 const REOPEN_MS = 1500;
 
 export class ConversationStream {

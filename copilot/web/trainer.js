@@ -1,8 +1,10 @@
-// The trainer page: eval sets (upload, run, watch progress, open the report), compare two
-// runs (e.g. two prompt versions), and each prompt task's active version and A/B outcomes.
+// The trainer page: eval sets (upload, run, watch progress, open the report), their cases
+// with escalation labelling and the merchant's labels (`trainer_labels.js`), compare two runs
+// (e.g. two prompt versions), and each prompt task's active version and A/B outcomes.
 
 import { api, ApiError } from "./api.js";
 import { clear, clock, h } from "./dom.js";
+import { escalationLabelling } from "./trainer_labels.js";
 
 const POLL_MS = 500;
 const RUNS_STORE = "copilot.evalRuns";
@@ -37,23 +39,25 @@ export function mount(root, me) {
   const compareB = h("select", { "data-testid": "compare-b" });
   const compareOut = h("div", { "data-testid": "compare" });
   const promptBox = h("div", { "data-testid": "prompts" });
+  const labelling = escalationLabelling(() => merchant);
 
   root.append(h("div", { class: "trainer-page" },
     h("div", { class: "page-head" }, h("h2", {}, "训练师评测"), merchantPick),
     h("section", { class: "card" }, h("h3", {}, "评测集"), sets,
       h("form", { class: "run-form", onsubmit: uploadSet }, file,
-        h("button", { type: "submit", "data-testid": "evalset-upload" }, "上传评测集")), uploadResult),
+        h("button", { type: "submit", "data-testid": "evalset-upload" }, "上传评测集")), uploadResult, labelling.casesBox),
+    labelling.labelsCard,
     h("section", { class: "card" }, h("h3", {}, "评测运行"), runBox, report),
     h("section", { class: "card" }, h("h3", {}, "版本对比"),
       h("div", { class: "run-form" }, "A ", compareA, " B ", compareB,
         h("button", { "data-testid": "compare-go", onclick: compare }, "对比")), compareOut),
     h("section", { class: "card" }, h("h3", {}, "提示词版本与 A/B 结果"), promptBox)));
 
-  merchantPick.addEventListener("change", () => { merchant = merchantPick.value; refresh(); });
+  merchantPick.addEventListener("change", () => { merchant = merchantPick.value; clear(labelling.casesBox); refresh(); });
 
   async function refresh() {
     prompts = await api("/v1/prompts").catch(() => ({}));
-    await Promise.all([loadSets(), loadPrompts()]);
+    await Promise.all([loadSets(), loadPrompts(), labelling.loadLabels()]);
     renderRuns();
   }
 
@@ -75,7 +79,8 @@ export function mount(root, me) {
         const choice = h("select", { "data-testid": "run-prompt" }, promptChoices());
         return h("tr", { "data-testid": "evalset", dataset: { name: s.name } }, h("td", {}, s.name), h("td", { class: "num" }, s.cases),
           h("td", {}, s.author), h("td", {}, choice),
-          h("td", {}, h("button", { class: "primary", "data-testid": "run", onclick: () => run(s.name, choice.value) }, "运行")));
+          h("td", {}, h("button", { class: "primary", "data-testid": "run", onclick: () => run(s.name, choice.value) }, "运行"), " ",
+            h("button", { "data-testid": "show-cases", onclick: () => labelling.showCases(s.name) }, "查看用例")));
       }))) : h("p", { class: "muted" }, "还没有评测集：上传一个 JSONL 文件（每行一个用例）。"));
   }
 
