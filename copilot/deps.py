@@ -43,4 +43,4 @@ async def caller(parts: Annotated[Components, Depends(components)],
 Parts = Annotated[Components, Depends(components)]
 KB = Annotated[KnowledgeBase, Depends(knowledge_base)]
 Caller = Annotated[Principal, Depends(caller)]
-Teachings = Annotated[Teacher, Depends(teacher)]
+Teach = Annotated[Teacher, Depends(teacher)]

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from copilot.errors import BadRequest
-from copilot.escalation import LEVEL_NAMES_ZH, Assessment
+from copilot.errors import BadRequest, ConfigError
+from copilot.escalation import LEVEL_NAMES_ZH, Assessment, Thresholds
 from copilot.escalation.feedback import VERDICTS, verdict_level
 from copilot.ledger import EscalationLabel, Ledger
 from copilot.pipeline import AssistRequest, Pipeline
@@ -26,7 +26,7 @@ LABEL_EVENT = "escalation.label"     # on the conversation's stream when an agen
 
 
 @dataclass(frozen=True)
-class Taught:
+class Marked:
     label: EscalationLabel
     assessment: Assessment     # the message assessed again, with the new label
 
@@ -42,30 +42,32 @@ class Teacher:
         self.router = router
         self._emit = emit
 
-    def assess(self, merchant: str, message: str, history: Sequence[Turn] = ()) -> Assessment:
+    def assess(self, merchant: str, message: str, history: Sequence[Turn] = (),
+               thresholds: Thresholds | None = None) -> Assessment:
         """The assessment a shopper message of `merchant` gets now, with its thresholds and labels."""
-        return self.pipeline.assess(AssistRequest(merchant=merchant, message=message, history=tuple(history),
-                                                  thresholds=self.router.thresholds(merchant)))
+        return self.pipeline.assess(AssistRequest(
+            merchant=merchant, message=message, history=tuple(history),
+            thresholds=thresholds or self.router.thresholds(merchant)))
 
     def teach(self, merchant: str, *, message: str, history: Sequence[Turn] = (), verdict: str,
-              source: str, actor: str, suggestion_id: str | None = None) -> Taught:
+              source: str, actor: str, suggestion_id: str | None = None) -> Marked:
         """Store the mark `verdict` on `message` as a label of `merchant`; the message assessed again."""
         if verdict not in VERDICTS:
             raise BadRequest(f"verdict: unknown verdict {verdict!r}; use one of {', '.join(VERDICTS)}")
         if not message.strip():
             raise BadRequest("message: the message to label is empty; send the shopper's message")
         if self.pipeline.teachings is None:
-            raise BadRequest("this pipeline was built without a label store, so it cannot be taught; "
-                             "build it with `labels=ledger` (copilot.components.build does)")
-        escalate_level = self.router.thresholds(merchant).escalate_level
-        before = self.assess(merchant, message, history)
+            raise ConfigError("this pipeline was built without a label store, so it cannot be taught; "
+                              "build it with `labels=ledger` (copilot.components.build does)")
+        thresholds = self.router.thresholds(merchant)
+        before = self.assess(merchant, message, history, thresholds)
         label = self.ledger.add_escalation_label(
-            merchant, message=message, level=verdict_level(verdict, before.level, escalate_level),
+            merchant, message=message, level=verdict_level(verdict, before.level, thresholds.escalate_level),
             verdict=verdict, source=source, actor=actor, suggestion_id=suggestion_id)
         self.pipeline.teachings.changed(merchant)
-        return Taught(label=label, assessment=self.assess(merchant, message, history))
+        return Marked(label=label, assessment=self.assess(merchant, message, history, thresholds))
 
-    def teach_suggestion(self, suggestion_id: str, *, verdict: str, actor: str) -> Taught:
+    def teach_suggestion(self, suggestion_id: str, *, verdict: str, actor: str) -> Marked:
         """An agent's mark on the assessment of a suggestion's shopper message (and the turns before it)."""
         suggestion = self.ledger.get_suggestion(suggestion_id)
         conversation = self.ledger.get_conversation(suggestion.conversation_id)
@@ -89,6 +91,6 @@ def label_view(label: EscalationLabel) -> dict[str, Any]:
             "actor": label.actor, "suggestion_id": label.suggestion_id, "created_at": label.created_at}
 
 
-def view(taught: Taught) -> dict[str, Any]:
+def view(taught: Marked) -> dict[str, Any]:
     """The label and the new assessment, as the API answers and the event carries them."""
     return {"label": label_view(taught.label), "assessment": taught.assessment.to_dict()}

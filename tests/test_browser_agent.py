@@ -168,39 +168,38 @@ def test_j_and_k_move_between_conversations(demo_server, page, tmp_path):
 
 # Messages whose e5 vectors are under feedback.NEAR (0.9) from every other message of this module,
 # so what the agent teaches here changes no other test's assessment.
-MANAGER = "我要找你们经理"                                                # angry (2): not escalated
-DOWN_JACKET = "这件羽绒服钻毛钻得满身都是，必须退一赔三，不然我找媒体曝光"   # critical (3): escalated
+HATS = "帽子有儿童款吗"                                                   # a product question: calm
+DOWN_JACKET = "这件羽绒服钻毛钻得满身都是，必须退一赔三，不然我找媒体曝光"   # demands and a threat: escalated
 
 
 def test_should_have_escalated_is_recorded_and_escalates_the_next_such_message(demo_server, page, tmp_path):
     agent = demo_server.key("agent", label="小青")
     login(page, demo_server, agent)
-    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-up", "sku": None, "text": MANAGER}], tmp_path)
+    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-up", "sku": None, "text": HATS}], tmp_path)
     page.locator("[data-testid=queue-item][data-id='b-mark-up']").wait_for()
     open_conversation(page, "b-mark-up")
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
-    mood = page.locator("[data-testid=mood-banner]")
-    expect(mood).to_contain_text("愤怒")
+    expect(page.locator("[data-testid=calm-banner]")).to_contain_text("情绪：平静")
     expect(page.locator("[data-testid=escalation-banner]")).to_have_count(0)
 
-    mood.locator("[data-testid=mark-escalate]").click()
+    page.locator("[data-testid=mark-escalate]").click()
     result = page.locator("[data-testid=mark-result]")
     expect(result).to_contain_text("已记录：本店相似消息今后判为需升级，会升级处理")
     expect(result).to_contain_text("小青")
     expect(page.locator("[data-testid=mark-escalate]")).to_be_disabled()
     expect(page.locator("[data-testid=mark-calm]")).to_be_disabled()
-    [label] = [x for x in demo_server.parts.ledger.escalation_labels(MERCHANT) if x.message == MANAGER]
+    [label] = [x for x in demo_server.parts.ledger.escalation_labels(MERCHANT) if x.message == HATS]
     assert (label.verdict, label.level, label.source, label.actor) == ("escalate", 3, "agent", "小青")
     screenshot(page, "agent-escalation-mark.png")
 
-    # the next shopper who writes it is escalated, with the shop's label as the first reason
-    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-up-2", "sku": None, "text": MANAGER}], tmp_path)
+    # the next shopper who writes it is escalated, the shop's label among the reasons
+    send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-up-2", "sku": None, "text": HATS}], tmp_path)
     item = page.locator("[data-testid=queue-item][data-id='b-mark-up-2']")
     expect(item).to_have_attribute("data-status", "escalated")
     open_conversation(page, "b-mark-up-2")
     banner = page.locator("[data-testid=escalation-banner]")
     expect(banner).to_contain_text("需升级处理")
-    expect(banner.locator("li").first).to_contain_text("本店已将相似消息「我要找你们经理」标为需升级")
+    expect(banner.locator("li")).to_contain_text([HATS])
     expect(banner.locator("[data-testid=mark-escalate]")).to_be_enabled()     # a new message, not marked yet
 
     # the mark is on the conversation's stream: it is still shown after the page is reloaded
@@ -229,6 +228,6 @@ def test_a_false_alarm_is_recorded_and_the_message_no_longer_escalates(demo_serv
     page.locator("[data-testid=queue-item][data-id='b-mark-calm-2']").wait_for()
     open_conversation(page, "b-mark-calm-2")
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
-    expect(page.locator("[data-testid=mood-banner]")).to_contain_text("本店已将相似消息")
+    expect(page.locator("[data-testid=mood-banner]")).to_contain_text(DOWN_JACKET[:10])   # the shop's label, a reason
     expect(page.locator("[data-testid=escalation-banner]")).to_have_count(0)
     assert conversation(demo_server, agent, "b-mark-calm-2")["status"] != "escalated"

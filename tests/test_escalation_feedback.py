@@ -15,10 +15,13 @@ from tests.test_ledger import drafted
 
 MERCHANT = "qinghe"
 OTHER = "other-shop"
-CALM = "这条牛仔裤有几个颜色？"                     # level 0
-MANAGER = "我要找你们经理"                           # level 2 (angry): below the default escalation level
-ANGRY = ("我都下单五天了还没发货！！你们说72小时内发货是骗人的吧？今天不给我解决我就打12315投诉，"
-         "再给你们一个差评！")                        # level 3: escalates
+# Each below 0.9 cosine (feedback.NEAR) from the others, so a label of one does not move another.
+CALM = "这条牛仔裤有几个颜色？"                       # a product question: calm
+THREAT = "这件羽绒服钻毛钻得满身都是，必须退一赔三，不然我找媒体曝光"   # demands and a threat: escalates
+INVOICE = "可以开发票吗"                               # calm
+SOCKS = "袜子是纯棉的吗"                               # calm
+PENDING = "发什么快递呀"                               # marked "calm" by the role and input tests
+PRAISE = "你们家衣服挺好看的"                          # labelled "calm" by the trainers' role tests
 
 
 def label_counts(path) -> tuple[int, int]:
@@ -138,8 +141,8 @@ def assessed(client, merchant: str, text: str):
 
 
 def test_should_have_escalated_makes_the_next_such_message_escalate_on_this_merchant_only(api):
-    suggestion, before = shopper_says(api, MANAGER)
-    assert (before["level"], before["escalate"]) == (2, False)
+    suggestion, before = shopper_says(api, CALM)
+    assert (before["level"], before["escalate"]) == (0, False)
 
     got = api.post(f"/v1/suggestions/{suggestion}/escalation-feedback", json={"verdict": "escalate"},
                    headers=auth(api, "agent"))
@@ -148,12 +151,12 @@ def test_should_have_escalated_makes_the_next_such_message_escalate_on_this_merc
     assert (label["verdict"], label["level"], label["source"], label["actor"], label["suggestion_id"]) == (
         "escalate", 3, "agent", "t-agent", suggestion)
     assert (now["level"], now["label_zh"], now["escalate"]) == (3, "需升级", True)
-    assert any("本店已将相似消息" in r for r in now["reasons"])
+    assert any(CALM in r for r in now["reasons"])       # the shop's label is the reason
 
-    _, next_time = shopper_says(api, MANAGER)          # the next shopper who writes it
+    _, next_time = shopper_says(api, CALM)              # the next shopper who writes it
     assert (next_time["level"], next_time["escalate"]) == (3, True)
-    other = assessed(api, OTHER, MANAGER)               # another merchant's shoppers: as before
-    assert (other.level, other.escalate) == (2, False)
+    other = assessed(api, OTHER, CALM)                  # another merchant's shoppers: as before
+    assert (other.level, other.escalate) == (0, False)
 
     parts = api.app.state.components
     [stored] = [x for x in parts.ledger.escalation_labels(MERCHANT) if x.suggestion_id == suggestion]
@@ -164,50 +167,51 @@ def test_should_have_escalated_makes_the_next_such_message_escalate_on_this_merc
 
 
 def test_a_false_alarm_stops_the_next_such_message_escalating(api):
-    suggestion, before = shopper_says(api, ANGRY)
+    suggestion, before = shopper_says(api, THREAT)
     assert (before["level"], before["escalate"]) == (3, True)
     got = api.post(f"/v1/suggestions/{suggestion}/escalation-feedback", json={"verdict": "calm"},
                    headers=auth(api, "agent"))
     assert got.status_code == 201, got.text
     assert got.json()["label"]["level"] == 2            # just under the escalation level
     assert (got.json()["assessment"]["level"], got.json()["assessment"]["escalate"]) == (2, False)
-    _, next_time = shopper_says(api, ANGRY)
+    _, next_time = shopper_says(api, THREAT)
     assert (next_time["level"], next_time["escalate"]) == (2, False)
-    assert assessed(api, OTHER, ANGRY).escalate
+    assert assessed(api, OTHER, THREAT).escalate
 
 
 def test_labels_follow_the_merchants_thresholds(api):
-    """A merchant that escalates angry shoppers (level 2): a false alarm teaches level 1."""
-    text = "气死我了，到底什么时候发货"
+    """A merchant that escalates angry shoppers (level 2): "should have escalated" teaches level 2."""
     put = api.put(f"/v1/merchants/{MERCHANT}/escalation", json={"escalate_level": 2},
                   headers=auth(api, "merchant"))
     assert put.status_code == 200, put.text
     try:
-        suggestion, before = shopper_says(api, text)
-        assert (before["level"], before["escalate"]) == (2, True)
-        got = api.post(f"/v1/suggestions/{suggestion}/escalation-feedback", json={"verdict": "calm"},
+        suggestion, before = shopper_says(api, INVOICE)
+        assert not before["escalate"]
+        got = api.post(f"/v1/suggestions/{suggestion}/escalation-feedback", json={"verdict": "escalate"},
                        headers=auth(api, "agent")).json()
-        assert got["label"]["level"] == 1 and not got["assessment"]["escalate"]
-        assert got["assessment"]["label_zh"] == "不满"
+        assert got["label"]["level"] == 2
+        assert (got["assessment"]["level"], got["assessment"]["label_zh"], got["assessment"]["escalate"]) == (
+            2, "愤怒", True)
     finally:
         api.put(f"/v1/merchants/{MERCHANT}/escalation", json={"escalate_level": 3}, headers=auth(api, "merchant"))
+    assert not assessed(api, MERCHANT, INVOICE).escalate   # back at level 3, an angry message waits
 
 
 def test_a_trainer_labels_a_message_and_lists_the_merchants_labels(api):
-    assert not assessed(api, MERCHANT, CALM).escalate
+    assert not assessed(api, MERCHANT, SOCKS).escalate
     history = [{"role": "customer", "text": "在吗"}, {"role": "agent", "text": "在的亲"}]
     got = api.post(f"/v1/merchants/{MERCHANT}/escalation-labels", headers=auth(api, "trainer"),
-                   json={"message": CALM, "history": history, "verdict": "escalate"})
+                   json={"message": SOCKS, "history": history, "verdict": "escalate"})
     assert got.status_code == 201, got.text
     assert got.json()["label"]["source"] == "trainer" and got.json()["label"]["suggestion_id"] is None
     assert (got.json()["assessment"]["level"], got.json()["assessment"]["escalate"]) == (3, True)
-    assert assessed(api, MERCHANT, CALM).escalate
-    assert not assessed(api, OTHER, CALM).escalate
+    assert assessed(api, MERCHANT, SOCKS).escalate
+    assert not assessed(api, OTHER, SOCKS).escalate
 
     listed = api.get(f"/v1/merchants/{MERCHANT}/escalation-labels", headers=auth(api, "merchant"))
     assert listed.status_code == 200
     items = listed.json()["items"]
-    assert items[0]["message"] == CALM                  # newest first
+    assert items[0]["message"] == SOCKS                 # newest first
     assert {"actor", "source", "verdict", "level", "level_zh", "created_at"} <= set(items[0])
     assert (items[0]["actor"], items[0]["verdict"], items[0]["level_zh"]) == ("t-trainer", "escalate", "需升级")
     assert [i["created_at"] for i in items] == sorted((i["created_at"] for i in items), reverse=True)
@@ -233,7 +237,7 @@ def test_the_eval_sets_cases_are_served_for_labelling(api):
 @pytest.fixture(scope="module")
 def pending(api):
     """A suggestion of MERCHANT to mark (nobody marks it in the role and input tests)."""
-    return shopper_says(api, "发什么快递呀")[0]
+    return shopper_says(api, PENDING)[0]
 
 
 @pytest.mark.parametrize("role, allowed", [("agent", True), ("admin", True), ("merchant", False),
@@ -251,7 +255,7 @@ def test_who_may_mark_a_suggestion(api, pending, role, allowed):
                                              ("agent", 403, 403), ("other-trainer", 403, 403)])
 def test_who_may_label_and_list_a_merchants_messages(api, role, post, get):
     got = api.post(f"/v1/merchants/{MERCHANT}/escalation-labels", headers=auth(api, role),
-                   json={"message": "你们家衣服挺好看的", "verdict": "calm"})
+                   json={"message": PRAISE, "verdict": "calm"})
     assert got.status_code == post, got.text
     if post == 201:
         assert (got.json()["label"]["actor"], got.json()["label"]["source"]) == (

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, field_validator
 
 from copilot.auth import require
-from copilot.deps import Caller, Parts, Teachings
+from copilot.deps import Caller, Parts, Teach
 from copilot.routes.conversations import MAX_MESSAGE_CHARS
 from copilot.teaching import label_view, view
 from copilot.turns import Turn
@@ -49,7 +49,7 @@ class NewLabel(BaseModel):
 
 @router.post("/suggestions/{suggestion_id}/escalation-feedback", status_code=201)
 def suggestion_feedback(suggestion_id: str, body: Feedback, parts: Parts, caller: Caller,
-                        teacher: Teachings) -> dict:
+                        teacher: Teach) -> dict:
     """An agent's mark on the escalation assessment of a suggestion's message; answers the label
     and the message's new assessment (the merchant's next similar messages are judged alike)."""
     suggestion = parts.ledger.get_suggestion(suggestion_id)
@@ -59,7 +59,7 @@ def suggestion_feedback(suggestion_id: str, body: Feedback, parts: Parts, caller
 
 
 @router.post("/merchants/{merchant}/escalation-labels", status_code=201)
-def add_label(merchant: str, body: NewLabel, parts: Parts, caller: Caller, teacher: Teachings) -> dict:
+def add_label(merchant: str, body: NewLabel, parts: Parts, caller: Caller, teacher: Teach) -> dict:
     """A trainer's mark on a message (e.g. a case of an eval set); answers the label and the
     message's new assessment."""
     require(caller, roles=TRAINERS, merchant=merchant)
@@ -70,7 +70,7 @@ def add_label(merchant: str, body: NewLabel, parts: Parts, caller: Caller, teach
 
 
 @router.get("/merchants/{merchant}/escalation-labels")
-def list_labels(merchant: str, parts: Parts, caller: Caller, teacher: Teachings,
+def list_labels(merchant: str, parts: Parts, caller: Caller, teacher: Teach,
                 limit: Annotated[int, Query(ge=1, le=10_000)] = LABELS_SHOWN) -> dict:
     """The merchant's escalation labels, newest first."""
     require(caller, roles=READERS, merchant=merchant)
