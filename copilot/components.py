@@ -84,7 +84,7 @@ def build(settings: Settings) -> Components:
     drafter = make_drafter(settings, prompts, composer)
     pipeline = Pipeline(retriever=retriever, drafter=drafter, composer=composer,
                         context_tokens=settings.context_tokens, history_tokens=settings.history_tokens,
-                        prompt_registry=prompt_registry)
+                        prompt_registry=prompt_registry, labels=ledger)
     channels = {"local": LocalChannel(ledger)}
     if settings.webhook_url:
         channels["webhook"] = WebhookChannel(url=settings.webhook_url, secret=settings.webhook_secret)

@@ -14,10 +14,14 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from copilot import escalation, tokens
+from copilot import tokens
+from copilot.escalation import DEFAULT_THRESHOLDS, Assessment, Assessor, Thresholds
+from copilot.escalation.model import shipped_head
+from copilot.escalation.feedback import LabelStore, Teachings
 from copilot.drafting import DraftRequest, Drafter
 from copilot.drafting.composer import Composer
 from copilot.drafting.grounding import check as grounding_check
@@ -30,7 +34,8 @@ from copilot.prompts import PromptTemplate
 from copilot.turns import Turn
 from copilot.wardrobe import Wardrobe
 from knowledge.records import Source
-from knowledge.retrieval import Retriever
+from knowledge.embedders import make_embedder
+from knowledge.retrieval import EMBEDDED_MESSAGES, Retriever
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
 ESCALATED = ("escalate",)    # what the system did when the assessor escalates: the router hands it over
@@ -43,7 +48,7 @@ class AssistRequest:
     sku: str | None = None
     history: tuple[Turn, ...] = ()
     conversation_id: str | None = None
-    thresholds: escalation.Thresholds = escalation.DEFAULT_THRESHOLDS
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
     # task -> PromptTemplate to draft with; None: the merchant's active ones (A/B arm by conversation)
     prompts: Mapping[str, PromptTemplate] | None = None
 
@@ -67,10 +72,19 @@ class Wardrobes:
 class Pipeline:
     def __init__(self, *, retriever: Retriever, drafter: Drafter, composer: Composer,
                  context_tokens: int, history_tokens: int,
-                 clock: Callable[[], float] = time.perf_counter, prompt_registry=None) -> None:
+                 clock: Callable[[], float] = time.perf_counter, prompt_registry=None,
+                 labels: LabelStore | None = None) -> None:
         """`prompt_registry` (a `copilot.prompt_registry.PromptRegistry`) picks each merchant's
-        active prompt versions; without it the drafter uses its own."""
+        active prompt versions; without it the drafter uses its own. `labels` holds what
+        agents and trainers taught the assessor about each merchant."""
         self.retriever = retriever
+        # The head reads e5 query vectors: retrieval's own when retrieval embeds with e5.
+        head = shipped_head()
+        embed = retriever.embed if retriever.kb.embedder.name == head.meta["embedder"] else \
+            lru_cache(maxsize=EMBEDDED_MESSAGES)(make_embedder(head.meta["embedder"]).embed_query)
+        self.assessor = Assessor(embed, head)
+        self.teachings = Teachings(labels, lambda texts: np.array([embed(t) for t in texts])) \
+            if labels is not None else None
         self.drafter = drafter
         self.composer = composer
         self.context_tokens = context_tokens
@@ -86,7 +100,7 @@ class Pipeline:
         def mark(name: str) -> None:
             timings[name] = round((self._clock() - start) * 1000, 2)
 
-        assessment = escalation.assess(req.message, req.history, thresholds=req.thresholds)
+        assessment = await asyncio.to_thread(self.assess, req)
         mark("escalation_ms")
         yield Event("escalation", assessment.to_dict())
 
@@ -139,6 +153,12 @@ class Pipeline:
             "prompt": _prompt_ref(drafter, request), "escalation": assessment.to_dict(),
             "timings": timings,
         })
+
+    def assess(self, req: AssistRequest) -> Assessment:
+        """The escalation assessment of the message, with what the merchant's agents and
+        trainers taught; the message's vector is computed here once and kept for retrieval."""
+        return self.assessor.assess(req.message, req.history, thresholds=req.thresholds,
+                                    taught=self.teachings.of(req.merchant) if self.teachings else None)
 
     def retrieve(self, req: AssistRequest) -> tuple[np.ndarray, tuple[Source, ...]]:
         """The query vector (once per message, shared with drafting) and the sources that fit

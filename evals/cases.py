@@ -40,6 +40,7 @@ class EvalCase(_Model):
     context: CaseContext = CaseContext()
     history: list[HistoryTurn] = []
     expect: Expect
+    level: int | None = Field(None, ge=0, le=3)   # the mood level a labeller gave (0 calm .. 3 critical)
 
     @property
     def sku(self) -> str | None:

@@ -1,69 +1,63 @@
 """Check the escalation assessor alone on eval sets: precision, recall, F1 and the misses.
 
-    python -m evals.escalation_check [--samples DIR] [FILE ...]
+    python -m evals.escalation_check [--samples DIR] [--angry] [-q] [FILE ...]
 
 Without FILEs it reads `anger.jsonl` and every `*/eval.jsonl` under the samples
-directory. Per file it scores the `escalation` cases, then counts false alarms on
-the `reply` and `outfit` cases whose `expect.escalate` is false, lists every miss
-with its level, score and reasons, and times `assess` on every message of the file
-with a TIMING_TURNS-turn history made of the file's own turns. The exit status is 1
-when any file is under TARGET precision or recall, or raises a false alarm.
+directory. Per file it scores the `escalation` cases (with `--angry`, level >= 2 against
+`expect.escalate`, as for posts labelled angry or not), gives precision and recall at
+each level for cases labelled with a `level`, counts false alarms on the `reply` and
+`outfit` cases whose `expect.escalate` is false and lists every miss with its level,
+score and reasons (`-q`: not). The exit status is 1 when any file is under TARGET
+precision or recall, or raises a false alarm.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from itertools import cycle, islice
 from pathlib import Path
 
-import numpy as np
-
-from copilot.escalation import assess
+from copilot.escalation import Assessor
 from evals.cases import EvalCase, load_cases
-from evals.metrics import summarise
+from knowledge.embedders import E5Embedder
 
 DEFAULT_SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "samples"  # shared/ beside the repo
 TARGET = 0.9
-TIMING_TURNS = 10
-TIMING_ROUNDS = 3
 
 
-def check(path: Path) -> bool:
+def check(path: Path, assessor: Assessor, *, angry: bool = False, quiet: bool = False) -> bool:
     """Print the report of one eval set; True when it meets TARGET with no false alarm."""
     cases = load_cases(path)
-    judged = [(case, assess(case.message, case.turns)) for case in cases
+    judged = [(case, assessor.assess(case.message, case.turns)) for case in cases
               if case.expect.escalate is not None]
+    decided = (lambda a: a.level >= 2) if angry else (lambda a: a.escalate)
     escalation = [(c, a) for c, a in judged if c.expect.kind == "escalation"]
-    quiet = [(c, a) for c, a in judged if c.expect.kind != "escalation" and not c.expect.escalate]
-    print(f"== {path}")
+    quiet_cases = [(c, a) for c, a in judged if c.expect.kind != "escalation" and not c.expect.escalate]
+    print(f"== {path}" + (" (level >= 2 against the label)" if angry else ""))
     ok = True
     if escalation:
-        scores = summarise([c for c, _ in escalation],
-                           [{"id": c.id, "escalate": a.escalate} for c, a in escalation])["escalation"]
-        print(f"escalation cases: {scores['cases']}  precision {scores['precision']:.3f}  "
-              f"recall {scores['recall']:.3f}  F1 {scores['f1']:.3f}")
-        ok = scores["precision"] >= TARGET and scores["recall"] >= TARGET
-    alarms = [(c, a) for c, a in quiet if a.escalate]
-    if quiet:
-        print(f"reply/outfit cases expected calm: {len(quiet)}  false alarms: {len(alarms)}")
-    misses = [(c, a) for c, a in judged if a.escalate != bool(c.expect.escalate)]
-    for case, assessment in misses:
-        _print_miss(case, assessment)
-    print(f"assess p95 with a {TIMING_TURNS}-turn history: {_p95_ms(cases):.2f} ms")
+        p, r, f1 = _scores([(bool(c.expect.escalate), decided(a)) for c, a in escalation])
+        print(f"escalation cases: {len(escalation)}  precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}")
+        ok = p >= TARGET and r >= TARGET
+    levelled = [(c.level, a.level) for c, a in judged if c.level is not None]
+    for k in (1, 2, 3) if levelled else ():
+        p, r, f1 = _scores([(want >= k, got >= k) for want, got in levelled])
+        print(f"  level >= {k}: precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}")
+    alarms = [(c, a) for c, a in quiet_cases if a.escalate]
+    if quiet_cases:
+        print(f"reply/outfit cases expected calm: {len(quiet_cases)}  false alarms: {len(alarms)}")
+    if not quiet:
+        for case, assessment in judged:
+            if decided(assessment) != bool(case.expect.escalate):
+                _print_miss(case, assessment)
     return ok and not alarms
 
 
-def _p95_ms(cases: list[EvalCase]) -> float:
-    turns = [t for case in cases for t in case.turns]
-    history = tuple(islice(cycle(turns), TIMING_TURNS)) if turns else ()
-    times = []
-    for _ in range(TIMING_ROUNDS):
-        for case in cases:
-            start = time.perf_counter()
-            assess(case.message, history)
-            times.append((time.perf_counter() - start) * 1000)
-    return float(np.percentile(times, 95))
+def _scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float]:
+    tp = sum(w and g for w, g in pairs)
+    said, true = sum(g for _, g in pairs), sum(w for w, _ in pairs)
+    p = tp / said if said else 1.0
+    r = tp / true if true else 1.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _print_miss(case: EvalCase, assessment) -> None:
@@ -79,9 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="eval sets (JSONL)")
     parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES_DIR,
                         help=f"samples directory used without FILEs (default {DEFAULT_SAMPLES_DIR})")
+    parser.add_argument("--angry", action="store_true", help="score level >= 2, not the decision")
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not list the misses")
     args = parser.parse_args(argv)
     files = args.files or [args.samples / "anger.jsonl", *sorted(args.samples.glob("*/eval.jsonl"))]
-    results = [check(path) for path in files]
+    embedder = E5Embedder()
+    assessor = Assessor(embedder.embed_query)
+    results = [check(path, assessor, angry=args.angry, quiet=args.quiet) for path in files]
     return 0 if all(results) else 1
 
 

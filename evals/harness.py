@@ -36,6 +36,7 @@ async def run_case(pipeline: Pipeline, merchant: str, case: EvalCase,
         if event.type == "escalation":
             result["escalate"] = event.body["escalate"]
             result["escalation_level"] = event.body["level"]
+            result["escalation_score"] = event.body["score"]
             result["escalation_reasons"] = event.body["reasons"]
         elif event.type == "sources":
             result["retrieved"] = [s["id"] for s in event.body["sources"]]

@@ -8,6 +8,7 @@ import numpy as np
 from evals.cases import EvalCase
 
 RECALL_AT = 5
+SCORE_CUTOFFS = tuple(round(0.1 * i, 1) for i in range(1, 10))   # escalation decisions a trainer may choose
 
 
 def retrieval_hit(expected: Sequence[str], retrieved: Sequence[str], at: int = RECALL_AT) -> bool:
@@ -98,18 +99,34 @@ def _replies(pairs) -> dict | None:
 
 
 def _escalation(pairs) -> dict | None:
-    scored = [(c.expect.escalate, r["escalate"]) for c, r in pairs
-              if c.expect.escalate is not None and r.get("escalate") is not None]
-    if not scored:
+    """The decision's precision and recall; then, so that a trainer can choose a merchant's
+    thresholds from data, the decision's at each score cutoff (`by_cutoff`) and, for cases
+    labelled with a level, whether the level reached each of 1..3 (`by_level`)."""
+    judged = [(c, r) for c, r in pairs if c.expect.escalate is not None and r.get("escalate") is not None]
+    if not judged:
         return None
-    tp = sum(1 for want, got in scored if want and got)
-    fp = sum(1 for want, got in scored if not want and got)
-    fn = sum(1 for want, got in scored if want and not got)
+    out = {"cases": len(judged), **_decision([(c.expect.escalate, r["escalate"]) for c, r in judged])}
+    scored = [(c, r) for c, r in judged if r.get("escalation_score") is not None]
+    if scored:
+        out["by_cutoff"] = [{"cutoff": cut, **_decision([(c.expect.escalate, r["escalation_score"] >= cut)
+                                                         for c, r in scored])} for cut in SCORE_CUTOFFS]
+    levelled = [(c.level, r["escalation_level"]) for c, r in pairs
+                if c.level is not None and r.get("escalation_level") is not None]
+    if levelled:
+        out["by_level"] = [{"level": k, "cases": sum(want >= k for want, _ in levelled),
+                            **_decision([(want >= k, got >= k) for want, got in levelled])} for k in (1, 2, 3)]
+    return out
+
+
+def _decision(pairs: Sequence[tuple[bool, bool]]) -> dict:
+    tp = sum(1 for want, got in pairs if want and got)
+    fp = sum(1 for want, got in pairs if not want and got)
+    fn = sum(1 for want, got in pairs if want and not got)
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"cases": len(scored), "precision": round(precision, 4), "recall": round(recall, 4),
-            "f1": round(f1, 4), "false_alarms": fp, "misses": fn}
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "false_alarms": fp, "misses": fn}
 
 
 def _outfits(pairs) -> dict | None:

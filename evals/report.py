@@ -55,6 +55,19 @@ RUN_PAGE = _env.from_string("""<!doctype html><html lang="zh-CN"><head><meta cha
 {% for key in ("cases", "fact_coverage", "recall_at_5", "violations", "escalation_accuracy", "outfit_valid_rate",
  "draft_done_p50") %}<td class="num" data-field="{{ key }}">{{ m[key]|fmt }}</td>{% endfor %}</tr>{% endfor %}
 </table>
+{% set esc = r.summary.escalation or {} %}{% if esc.by_level or esc.by_cutoff %}
+<h2>Escalation: precision and recall at each level and cutoff</h2>
+{% if esc.by_level %}<table id="escalation-levels"><tr><th>level reached</th><th class="num">cases</th>
+<th class="num">precision</th><th class="num">recall</th><th class="num">F1</th></tr>
+{% for row in esc.by_level %}<tr data-level="{{ row.level }}"><td>&ge; {{ row.level }}</td>
+<td class="num">{{ row.cases }}</td><td class="num">{{ row.precision|fmt }}</td>
+<td class="num">{{ row.recall|fmt }}</td><td class="num">{{ row.f1|fmt }}</td></tr>{% endfor %}</table>{% endif %}
+{% if esc.by_cutoff %}<table id="escalation-cutoffs"><tr><th>escalate when score &ge;</th>
+<th class="num">precision</th><th class="num">recall</th><th class="num">false alarms</th><th class="num">misses</th></tr>
+{% for row in esc.by_cutoff %}<tr data-cutoff="{{ row.cutoff }}"><td>{{ row.cutoff }}</td>
+<td class="num">{{ row.precision|fmt }}</td><td class="num">{{ row.recall|fmt }}</td>
+<td class="num">{{ row.false_alarms }}</td><td class="num">{{ row.misses }}</td></tr>{% endfor %}</table>{% endif %}
+{% endif %}
 <h2>Charts</h2><div class="charts">
 <figure><figcaption>Time to draft.done (ms), {{ latency_count }} cases</figcaption>{{ latency_svg|safe }}</figure>
 <figure><figcaption>Fact coverage per product category</figcaption>{{ category_svg|safe }}</figure>

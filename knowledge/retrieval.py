@@ -104,7 +104,12 @@ class Retriever:
 
     def embed(self, message: str) -> np.ndarray:
         """The query vector of a new message, kept (for `EMBEDDED_MESSAGES` messages) so that
-        it is not computed again when the message is asked again with the next one."""
+        it is not computed again when the message is asked again with the next one, or by
+        the escalation assessor and retrieval both."""
+        with self._lock:
+            vector = self._embedded.get(message)
+        if vector is not None:
+            return vector
         vector = self.kb.embedder.embed_query(message)
         with self._lock:
             self._embedded[message] = vector
@@ -116,10 +121,7 @@ class Retriever:
         """The query vector of a question: the new message's (the last turn), summed with
         those kept of the earlier messages it asks again, and normalised; each message is
         embedded once. Shared by retrieval and drafting."""
-        with self._lock:
-            earlier = [self._embedded.get(t) for t in turns[:-1]]
-        vectors = [v if v is not None else self.embed(t) for t, v in zip(turns, earlier)]
-        vectors.append(self.embed(turns[-1]))
+        vectors = [self.embed(t) for t in turns]
         if len(vectors) == 1:
             return vectors[0]
         total = np.sum(vectors, axis=0)

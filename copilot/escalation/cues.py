@@ -1,95 +1,46 @@
-"""The escalation assessor: how upset is the shopper, and must a senior agent take over?
+"""The lexicon's cues in one message and its conversation: what an agent can read as a reason.
 
-`assess(message, history)` returns an `Assessment`: a level (0 calm, 1 dissatisfied,
-2 angry, 3 escalation-critical), a score in 0..1, the decision and the reasons in
-words an agent understands ("threatens 12315", "3rd time asking about the same issue").
+`find(message, history)` returns the `Cue`s that fired: the cue families of
+`lexicon` (threats of outside action, safety incidents, insults, supervisor demands,
+fraud accusations, repeated complaints, ultimatums, anger, dissatisfaction) matched on
+the raw text, each match voided by its family's guards (negated, a calm question about
+the process, someone else's words, a worry rather than an incident, aimed at the
+courier or at oneself; and, for soft families, a joke, praise nearby or a thank-you);
+intensity (!!, ??, capitals, stretched characters); and the history (the customer
+chasing the same matter turn after turn, the agent pasting the same reply, a
+supervisor demand after the agent has replied, a hard cue in an earlier turn).
 
-How, without a model: the cue families of `escalation_lexicon` (threats of outside
-action, safety incidents, insults, supervisor demands, fraud accusations, repeated
-complaints, ultimatums, anger, dissatisfaction) are matched on the raw text; a match
-is voided by its family's guards (negated, a calm question about the process,
-someone else's words, a worry rather than an incident, aimed at the courier or at
-oneself; and, for soft families, a joke, praise nearby or a thank-you). Intensity
-(!!, ??, capitals, stretched characters) and the history (the customer chasing the
-same matter turn after turn, the agent pasting the same reply, an earlier threat)
-add signals. The score is the noisy-OR of one weight per signal; per-merchant
-`Thresholds` turn it into a level and the decision.
+Cues are features of the learned scorer (`features`) and the reasons shown to the
+agent, in Chinese and English.
 """
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from copilot import escalation_lexicon as lex
-from copilot.errors import ConfigError
+from copilot.escalation import lexicon as lex
 from copilot.turns import Turn
 
-LEVEL_NAMES = ("calm", "dissatisfied", "angry", "critical")
-DEFAULT_ESCALATE_LEVEL = 3
-DEFAULT_LEVEL_CUTOFFS = (0.15, 0.45, 0.75)   # lowest score of levels 1, 2 and 3
-
-INTENSITY_WEIGHT = 0.25      # each of: !!, ??, capitals, stretched characters
-CHASE_WEIGHT = 0.5           # the customer raised the same matter REPEAT_TURNS times or more
-SAME_REPLY_WEIGHT = 0.3      # the agent sent (nearly) the same reply twice or more
-FAILED_HELP_WEIGHT = 0.5     # a supervisor demand after the agent has already replied
-SUPERVISOR = "supervisor"    # the cue family whose demand FAILED_HELP_WEIGHT strengthens
-CARRY_FACTOR = 0.6           # an earlier angry customer turn's score, carried at this fraction
-CARRY_LEVEL = 2              # earlier turns below this level are not carried
 REPEAT_TURNS = 3
 MIN_COUNT = 3                # "第二次问了" is patience, not a repeated complaint
 TOPIC_OVERLAP = 0.3          # bigram overlap of two customer turns on one matter
 SAME_REPLY_OVERLAP = 0.8     # bigram overlap of two agent turns that are one canned reply
 MIN_TURN_CHARS = 3           # shorter customer turns ("在吗", "hi") are not a matter
 WINDOW = 8                   # characters before a match that NEGATION looks at
+EARLIER_TURNS = 3            # earlier customer turns whose hard cues count
+INTENSITY_KEYS = ("exclaim", "question", "capitals", "stretched")
+HISTORY_KEYS = ("failed_help", "chase", "same_reply", "earlier_hard")
+KEYS = tuple(f.name for f in lex.FAMILIES) + INTENSITY_KEYS + HISTORY_KEYS
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Per-merchant decision thresholds.
-
-    `escalate_level`: escalate when the level is at least this (1..3); a baby-goods
-    shop may escalate angry shoppers (2), the default waits for critical ones (3).
-    `level_cutoffs`: the lowest score of levels 1, 2 and 3, strictly increasing.
-    """
-
-    escalate_level: int = DEFAULT_ESCALATE_LEVEL
-    level_cutoffs: tuple[float, float, float] = DEFAULT_LEVEL_CUTOFFS
-
-    def __post_init__(self) -> None:
-        cuts = tuple(self.level_cutoffs)
-        if not 1 <= self.escalate_level <= 3:
-            raise ConfigError(f"escalate_level must be 1, 2 or 3, not {self.escalate_level!r}")
-        if len(cuts) != 3 or not 0 < cuts[0] < cuts[1] < cuts[2] <= 1:
-            raise ConfigError(f"level_cutoffs must be three increasing scores in (0, 1], "
-                              f"not {self.level_cutoffs!r}")
-
-    def level(self, score: float) -> int:
-        return sum(score >= cut for cut in self.level_cutoffs)
-
-
-DEFAULT_THRESHOLDS = Thresholds()
-
-
-@dataclass(frozen=True)
-class Assessment:
-    level: int               # 0 calm, 1 dissatisfied, 2 angry, 3 escalation-critical
-    score: float             # 0..1
-    escalate: bool
-    reasons: list[str] = field(default_factory=list)   # strongest first
-
-    def to_dict(self) -> dict:
-        return {"level": self.level, "label": LEVEL_NAMES[self.level], "score": self.score,
-                "escalate": self.escalate, "reasons": list(self.reasons)}
-
-
-@dataclass(frozen=True)
-class _Signal:
-    key: str          # one weight per key: a family name, an intensity cue, a history cue
-    weight: float
-    reason: str
+class Cue:
+    key: str          # a family name, an intensity cue or a history cue (`KEYS`)
+    zh: str           # the reason, for a Chinese-speaking agent
+    en: str           # the reason in English
+    hard: bool = False
 
 
 def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
@@ -111,10 +62,10 @@ _THIRD_PARTY = _compile(lex.THIRD_PARTY_BEFORE)
 _OTHER_TARGET = _compile(lex.OTHER_TARGET_AFTER)
 _CHASE = _compile(lex.CHASE)
 _INTENSITY = (
-    ("exclaim", _compile(lex.EXCLAIM, 0), "repeated !!"),
-    ("question", _compile(lex.QUESTION, 0), "repeated ?? or ?!"),
-    ("capitals", _compile(lex.CAPITALS, 0), "writes in capitals"),
-    ("stretched", _compile(lex.STRETCHED, 0), "stretched characters"),
+    ("exclaim", _compile(lex.EXCLAIM, 0), "连用感叹号", "repeated !!"),
+    ("question", _compile(lex.QUESTION, 0), "连用问号", "repeated ?? or ?!"),
+    ("capitals", _compile(lex.CAPITALS, 0), "全大写", "writes in capitals"),
+    ("stretched", _compile(lex.STRETCHED, 0), "拉长字词", "stretched characters"),
 )
 _TOKENS = _compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -122,22 +73,13 @@ _EN_COUNTS = {"three": 3, "third": 3, "four": 4, "fourth": 4, "five": 5, "fifth"
               "six": 6, "sixth": 6}
 
 
-def assess(message: str, history: Sequence[Turn] = (), *,
-           thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Assessment:
-    """Judge the latest customer message, given the earlier turns (oldest first)."""
+def find(message: str, history: Sequence[Turn] = ()) -> list[Cue]:
+    """The cues of the latest customer message, given the earlier turns (oldest first)."""
     text = _Text(message)
-    signals = text.signals()
+    cues = text.cues()
     if not text.calm:
-        signals += _history_signals(message, history, signals, thresholds)
-    best: dict[str, _Signal] = {}
-    for signal in signals:
-        if signal.key not in best or signal.weight > best[signal.key].weight:
-            best[signal.key] = signal
-    score = round(1 - math.prod(1 - s.weight for s in best.values()), 3)
-    level = thresholds.level(score)
-    reasons = list(dict.fromkeys(s.reason for s in sorted(signals, key=lambda s: -s.weight)))
-    return Assessment(level=level, score=score, escalate=level >= thresholds.escalate_level,
-                      reasons=reasons)
+        cues += _history_cues(message, history, cues)
+    return list({c.zh: c for c in cues}.values())
 
 
 class _Text:
@@ -152,27 +94,20 @@ class _Text:
         self.resolution = bool(_RESOLUTION.search(text))
         self.calm = self.joke or self.resolution or bool(self.praise_at)
 
-    def signals(self) -> list[_Signal]:
+    def cues(self) -> list[Cue]:
         found = []
         for family, regex, label in _CUES:
             for match in regex.finditer(self.text):
-                filled = self._label(label, match)
-                if filled is not None and not self._voided(family, match):
-                    found.append(_Signal(family.name, family.weight,
-                                         family.reason.format(label=filled)))
+                count = _count_of(match)
+                if count != 0 and not self._voided(family, match):
+                    zh = lex.LABELS_ZH[label].format(n=count or "多")
+                    en = label.format(n=count or "many")
+                    found.append(Cue(family.name, family.reason_zh.format(label=zh),
+                                     family.reason.format(label=en), family.hard))
         if not self.calm:
-            found += [_Signal(key, INTENSITY_WEIGHT, reason) for key, regex, reason in _INTENSITY
+            found += [Cue(key, zh, en) for key, regex, zh, en in _INTENSITY
                       if any(_intense(m) for m in regex.finditer(self.text))]
         return found
-
-    @staticmethod
-    def _label(label: str, match: re.Match) -> str | None:
-        if "n" not in match.re.groupindex:
-            return label
-        count = _count(match.group("n"))
-        if count is not None and count < MIN_COUNT:
-            return None
-        return label.format(n=count if count is not None else "many")
 
     def _voided(self, family: lex.CueFamily, match: re.Match) -> bool:
         guards = family.guards
@@ -228,6 +163,15 @@ def _intense(match: re.Match) -> bool:
     return token[0] not in lex.LAUGH_CHARS
 
 
+def _count_of(match: re.Match) -> int | None:
+    """The count a cue names ("第三次": 3); None when it names none or a vague one; 0 when
+    it is under `MIN_COUNT` (patience, not a repeated complaint)."""
+    if "n" not in match.re.groupindex:
+        return None
+    count = _count(match.group("n"))
+    return 0 if count is not None and count < MIN_COUNT else count
+
+
 def _count(word: str) -> int | None:
     """3 from "三", "3", "third"; None for vague counts ("几", "many", "八百")."""
     word = word.lower()
@@ -246,27 +190,22 @@ def _count(word: str) -> int | None:
 
 # --- history -------------------------------------------------------------------------
 
-def _history_signals(message: str, history: Sequence[Turn], current: list[_Signal],
-                     thresholds: Thresholds) -> list[_Signal]:
+def _history_cues(message: str, history: Sequence[Turn], current: list[Cue]) -> list[Cue]:
     customer = [t.text for t in history if t.role == "customer"]
     agent = [t.text for t in history if t.role == "agent"]
-    signals = []
-    if agent and any(s.key == SUPERVISOR for s in current):
-        signals.append(_Signal("failed_help", FAILED_HELP_WEIGHT, "agent's replies did not help"))
+    cues = []
+    if agent and any(c.key == "supervisor" for c in current):
+        cues.append(Cue("failed_help", "客服回复没能解决问题", "agent's replies did not help"))
     raised = _times_raised(customer, message)
     if raised >= REPEAT_TURNS:
-        signals.append(_Signal("chase", CHASE_WEIGHT,
-                               f"{_ordinal(raised)} time asking about the same issue"))
+        cues.append(Cue("chase", f"第{raised}次追问同一件事", f"{_ordinal(raised)} time asking about the same issue"))
     same = _same_reply_count(agent)
     if same >= 2:
-        signals.append(_Signal("same_reply", SAME_REPLY_WEIGHT,
-                               f"agent sent the same reply {same} times"))
-    earlier = [assess(text, thresholds=thresholds) for text in customer]
-    strongest = max(earlier, key=lambda a: a.score, default=None)
-    if strongest is not None and strongest.level >= CARRY_LEVEL:
-        signals.append(_Signal("earlier", round(strongest.score * CARRY_FACTOR, 3),
-                               f"earlier: {strongest.reasons[0]}"))
-    return signals
+        cues.append(Cue("same_reply", f"客服把同一回复发了{same}次", f"agent sent the same reply {same} times"))
+    earlier = next((c for text in customer[-EARLIER_TURNS:] for c in _Text(text).cues() if c.hard), None)
+    if earlier is not None:
+        cues.append(Cue("earlier_hard", f"之前：{earlier.zh}", f"earlier: {earlier.en}"))
+    return cues
 
 
 def _times_raised(previous: list[str], message: str) -> int:

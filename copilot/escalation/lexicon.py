@@ -1,9 +1,11 @@
-"""Cue lists for the escalation assessor, as data: Chinese and English regexes.
+"""Cue lists of the escalation assessor, as data: Chinese and English regexes.
 
 Each `CueFamily` groups regexes that mean the same thing to an agent (a threat of
-outside action, a safety incident, an insult...). A family carries its weight in
-the score, the reason phrase shown to the agent and the `guards` that may cancel
-one of its matches (see `copilot.escalation`). Families without the JOKE, PRAISE
+outside action, a safety incident, an insult...). A family carries the reason phrase
+shown to the agent (Chinese and English, `LABELS_ZH` translating the labels) and the
+`guards` that may cancel one of its matches (see `copilot.escalation.cues`). Which
+families fire is a feature of the learned scorer (`copilot.escalation.features`); the
+`hard` ones are precise enough to set the level on their own. Families without the JOKE, PRAISE
 and RESOLUTION guards are hard: a laugh or a thank-you does not cancel a reported
 injury or a threat of 12315.
 
@@ -32,15 +34,18 @@ SOFT = (JOKE, PRAISE, RESOLUTION)  # threats to complain or post are not settled
 @dataclass(frozen=True)
 class CueFamily:
     name: str
-    weight: float                       # 0..1, combined across families by noisy-OR
+    hard: bool                          # precise enough to make a message critical on its own
     reason: str                         # English phrase for the agent screen, with {label}
     guards: frozenset[str]              # cancellers that may void one of its matches
-    cues: tuple[tuple[str, str], ...]   # (regex, label)
+    cues: tuple[tuple[str, str], ...]   # (regex, English label)
+
+    @property
+    def reason_zh(self) -> str:
+        return REASONS_ZH[self.reason]
 
 
-def _family(name, weight, reason, *, guards, cues):
-    return CueFamily(name=name, weight=weight, reason=reason, guards=frozenset(guards),
-                     cues=tuple(cues))
+def _family(name, hard, reason, *, guards, cues):
+    return CueFamily(name=name, hard=hard, reason=reason, guards=frozenset(guards), cues=tuple(cues))
 
 
 # Counts written in Chinese or digits, for "第三次", "三次了", "4 times"; PURCHASE after a
@@ -50,7 +55,7 @@ PURCHASE = r"买|购|回购|下单|来买|光顾|入手"
 NOT_REPEAT = r"a|per|faster|more|better|cheaper|bigger|smaller|as|buying|ordering"  # "3 times a day"
 
 FAMILIES: tuple[CueFamily, ...] = (
-    _family("threat", 0.85, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
+    _family("threat", True, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
         (r"12315|12345", "12315"),
         (r"消协|消费者协会|消保委|消费维权", "the consumer association"),
         (r"黑猫", "Black Cat Complaints"),
@@ -69,13 +74,13 @@ FAMILIES: tuple[CueFamily, ...] = (
          "platform intervention"),
         (r"\bthe media\b|\bjournalists?\b|\breporters?\b|\bthe news\b", "the media"),
     )),
-    _family("organised", 0.85, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
+    _family("organised", True, "threatens {label}", guards=(NEGATION, THIRD_PARTY), cues=(
         (r"集体投诉|一起投诉|联合投诉|拉了?个?群|(?:所有|每个|各个|全)平台|刷.{0,6}(?:评论区|差评)",
          "an organised complaint"),
         (r"every (?:platform|site)|all (?:platforms|sites)|tag (?:your|the) (?:brand|shop|store)",
          "an organised complaint"),
     )),
-    _family("complaint", 0.8, "threatens {label}",
+    _family("complaint", False, "threatens {label}",
             guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY, INQUIRY, OTHER_TARGET), cues=(
         (r"投诉", "a complaint"),
         (r"举报", "a report to the authorities"),
@@ -85,7 +90,7 @@ FAMILIES: tuple[CueFamily, ...] = (
          "a complaint"),
         (r"\bpolice\b|\bcops\b", "the police"),
     )),
-    _family("exposure", 0.8, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY), cues=(
+    _family("exposure", False, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY), cues=(
         (r"曝光|(?:发|晒|挂|传)(?:到|在|上)?(?:微博|抖音|小红书|朋友圈|知乎|[bB]站|网上|快手)|"
          r"(?:微博|抖音|小红书|朋友圈|知乎|快手).{0,6}(?:发帖|发|曝光|挂|晒)|"
          r"让(?:所有人|大家|网友|全网)(?:都)?(?:看看|评评理|知道)",
@@ -93,18 +98,18 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"post\w* (?:this|it|about you) (?:everywhere|online|on)|go(?:ing)? viral|expose you",
          "public exposure"),
     )),
-    _family("bad_review", 0.6, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY),
+    _family("bad_review", False, "threatens {label}", guards=(JOKE, PRAISE, NEGATION, THIRD_PARTY),
             cues=(
         (r"(?:给|打|写|吃|发|留)(?:你们)?(?:一)?(?:个)?差评|差评.{0,6}(?:写好|发出去|等着|伺候)",
          "a bad review"),
         (r"(?:1|one)[- ]star|bad review|negative review", "a bad review"),
     )),
-    _family("safety", 0.85, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
+    _family("safety", True, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
         (r"过敏(?!体质|原|史)|红疹|起疹|疹子|红肿|又红又肿|\brash\b|allergic(?! to)|hives|swollen",
          "an allergic reaction"),
         (r"烫(?:伤|起泡|出泡|红了|破|到了)|烧伤|灼伤|\bburn(?:ed|t)? (?:my|her|his|our)", "a burn"),
         (r"(?<!到)爆炸(?!款|头)|(?<![美帅好酷])炸了|起火|着火|(?:房子|床|屋|家|火)就?着了|冒烟|冒火|"
-         r"火星|火花|鼓包|(?:电池|机身|后盖).{0,4}膨胀|烧焦|烧坏|烧黑|把.{0,4}烧了|"
+         r"火花|鼓包|(?:电池|机身|后盖).{0,4}膨胀|烧焦|烧坏|烧黑|把.{0,4}烧了|"
          r"烧(?:了)?(?:个|一个)?(?:洞|穿)|自燃|漏电|触电", "a fire or electrical hazard"),
         (r"explod|caught fire|swell(?:ed|ing)? (?:up )?battery|battery (?:is )?swell|on fire|"
          r"smok(?:e|ing)\b|melt(?:ed|ing)|scorch|sparks?\b|electric shock", "a fire or electrical hazard"),
@@ -112,15 +117,15 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"磕(?:了)?(?:个|一个)?(?:包|伤|破)|扎(?:出血|伤|破)", "an injury"),
         (r"injur|bleed|stitches|\bcut (?:my|her|his)", "an injury"),
         (r"(?:食物|甲醛|一氧化碳|农药|酒精)中毒|上吐下泻|拉肚子|呕吐|food poisoning|vomit", "food poisoning"),
-        (r"发烧(?!友|级)|咳嗽|头晕|呼吸困难|喘不上气|[水血]泡|\bfever\b|dizzy|can't breathe", "illness symptoms"),
+        (r"发烧(?!友|级)|咳嗽|头晕|呼吸困难|喘不上气|起了?[水血]泡|\bfever\b|dizzy|can't breathe", "illness symptoms"),
         (r"(?:差点|误)(?:吞|食)|吞下去|窒息(?!操作)|chok(?:e|ing)|swallow", "a choking hazard"),
         (r"过期.{0,12}(?:喝|吃|用)了|(?:喝|吃|用)了.{0,12}过期|谋财害命", "an expired product consumed"),
     )),
-    _family("medical", 0.6, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
+    _family("medical", False, "reports {label}", guards=(NEGATION, HYPOTHETICAL), cues=(
         (r"医院|急诊|就医|看医生|挂号|\bclinic\b|hospital|doctor", "medical treatment"),
         (r"安全(?:问题|隐患)|危险|dangerous|unsafe|safety hazard", "a safety hazard"),
     )),
-    _family("insult", 0.8, "{label}", guards=(THIRD_PARTY, OTHER_TARGET), cues=(
+    _family("insult", True, "{label}", guards=(THIRD_PARTY, OTHER_TARGET), cues=(
         (r"傻[xX逼比B×叉]|(?<![a-zA-Z])sb(?![a-zA-Z])|煞笔|脑残|智障|(?<!我)有病|神经病|弱智|白痴|蠢货|"
          r"(?<![a-zA-Z])(?:tm|tmd|nmsl|cnm)(?![a-zA-Z])|他妈|妈的|操你|草泥马|去死|狗东西|狗店|狗商家|"
          r"废物|垃圾(?!袋|桶|篓|分类|处理|清理|箱|车|场)|你个头|老子|听不懂人话|人在回复|"
@@ -131,15 +136,15 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"\bwtf\b|f+u+c+k|\bshit|\bidiot|\bstupid\b|\bmoron|\buseless\b|\bpathetic\b|"
          r"\b(?:are|is|r) a joke\b|bullshit|incompetent|\bclowns?\b", "abusive language"),
     )),
-    _family("staff_abuse", 0.6, "reports {label}", guards=(NEGATION, THIRD_PARTY), cues=(
+    _family("staff_abuse", False, "reports {label}", guards=(NEGATION, THIRD_PARTY), cues=(
         (r"骂我|骂人|辱骂|骚扰|威胁我|恐吓|harass|insulted me|threatened me", "abuse by shop staff"),
     )),
-    _family("fraud", 0.75, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY, HYPOTHETICAL), cues=(
+    _family("fraud", False, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY, HYPOTHETICAL), cues=(
         (r"骗子|骗钱|骗人|被骗|诈骗|欺诈|假货|假冒|冒牌|山寨|二手当新|翻新机|"
          r"\bscam|\bfraud|\bfake\b|counterfeit|\bliars?\b",
          "accuses the shop of fraud or fakes"),
     )),
-    _family("supervisor", 0.6, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY), cues=(
+    _family("supervisor", False, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY), cues=(
         (r"(?:叫|找|让|换|要|请)(?:你们)?(?:的)?(?:店长|主管|经理|负责人|上级|领导|老板)|"
          r"(?:店长|主管|经理|负责人|上级|领导)(?:出来|电话|来|通话|说话|对话|沟通)|"
          r"你们(?:的)?(?:店长|主管|经理|负责人|上级|领导|老板)|"
@@ -149,7 +154,7 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"(?:manager|supervisor|real human|human|real person|someone in charge)",
          "demands a supervisor"),
     )),
-    _family("repeat", 0.6, "{label}", guards=(*SOFT, NEGATION), cues=(
+    _family("repeat", False, "{label}", guards=(*SOFT, NEGATION), cues=(
         (rf"第{COUNT}[次遍回](?!{PURCHASE})", "says it has asked {n} times"),
         (rf"{COUNT}[次遍回](?:了|都|还)", "says it has asked {n} times"),
         (r"(?:八百|一万|无数|好几|N)[遍次]|说了.{0,4}遍|又是这句|每次.{0,6}都", "repeated complaint"),
@@ -157,7 +162,7 @@ FAMILIES: tuple[CueFamily, ...] = (
         (r"again and again|keep(?:s)? (?:telling|saying|asking|sending)|same (?:copy[- ]paste )?answer",
          "repeated complaint"),
     )),
-    _family("ultimatum", 0.4, "{label}", guards=SOFT, cues=(
+    _family("ultimatum", False, "{label}", guards=SOFT, cues=(
         (r"今天(?:再)?不.{0,10}就|再(?:不|敢).{0,12}就|不然|否则|这事没完|没完没了|追究到底|看着办|"
          r"给(?:我|个)?(?:一)?(?:个)?说法|给我等着|(?:就)?等着(?:吧|瞧|吃|处理)|说到做到|别想|走着瞧|后果自负|"
          r"(?:今天|马上|立刻|立即)(?:必须)?给我|必须给我|你们必须",
@@ -166,7 +171,7 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"not kidding|(?-i:\bNOW\b)|last chance",
          "gives an ultimatum"),
     )),
-    _family("anger", 0.4, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
+    _family("anger", False, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
         (r"耍我|欺负|推脱|推来推去|踢皮球|不想再听|废话|什么态度|态度(?:这么|太|真|很)?(?:差|恶劣)|有没有人管|"
          r"搞什么|有没有搞错|气死|恶心死|受够|太过分|忍无可忍|别跟我扯|扯什么|死不认账|不承认|还要拖|"
          r"拖多久|拖了.{0,4}(?:月|周|星期|天)|问东答西|答非所问|骗我|糊弄|敷衍|复制粘贴|什么玩意|什么破|"
@@ -178,11 +183,11 @@ FAMILIES: tuple[CueFamily, ...] = (
          r"\bmad\b|\bangry\b|\bpissed\b",
          "angry wording"),
     )),
-    _family("compensation", 0.35, "{label}", guards=(*SOFT, NEGATION, INQUIRY), cues=(
+    _family("compensation", False, "{label}", guards=(*SOFT, NEGATION, INQUIRY), cues=(
         (r"索赔|退一赔[三十]|赔偿|(?<!包)赔(?!付|钱了|本)|损失|承担|compensat|reimburs",
          "demands compensation"),
     )),
-    _family("mild", 0.15, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
+    _family("mild", False, "{label}", guards=(*SOFT, NEGATION, OTHER_TARGET), cues=(
         (r"失望|不满意|有点生气|无语|慢死|急死|太慢|怎么还|还没|色差|质量问题|不太好|"
          r"disappoint|annoyed|not happy|unhappy|frustrat|\blate\b",
          "mild dissatisfaction"),
@@ -253,3 +258,21 @@ CHASE = (
     r"还没|也没|还是没|还是|怎么还|到底|又|仍然|依然|一直|(?:已经)?[一二三四五六七八九十两几\d]+(?:天|周|个?星期|个?月)了|"
     r"\bstill\b|\bagain\b|\byet\b|\balready\b|didn'?t"
 )
+
+# The reasons and labels above, as a Chinese-speaking agent reads them.
+REASONS_ZH = {"threatens {label}": "威胁{label}", "reports {label}": "反映{label}", "{label}": "{label}"}
+LABELS_ZH = {
+    "12315": "打12315", "the consumer association": "找消协", "Black Cat Complaints": "黑猫投诉",
+    "market regulators": "找市场监管部门", "legal action": "走法律途径", "the media": "找媒体曝光",
+    "platform intervention": "申请平台介入", "a chargeback": "信用卡拒付", "consumer protection": "找消费者保护机构",
+    "an organised complaint": "集体投诉", "a complaint": "投诉", "a report to the authorities": "举报",
+    "the police": "报警", "public exposure": "公开曝光", "a bad review": "给差评",
+    "an allergic reaction": "过敏反应", "a burn": "烫伤", "a fire or electrical hazard": "起火或漏电",
+    "an injury": "受伤", "food poisoning": "食物中毒", "illness symptoms": "身体不适", "a choking hazard": "误吞或窒息",
+    "an expired product consumed": "吃了过期商品", "medical treatment": "已就医", "a safety hazard": "安全隐患",
+    "abusive language": "辱骂或脏话", "abuse by shop staff": "被店员辱骂",
+    "accuses the shop of fraud or fakes": "指控假货或欺诈", "demands a supervisor": "要求主管处理",
+    "says it has asked {n} times": "说已经问了{n}次", "repeated complaint": "反复追问同一件事",
+    "gives an ultimatum": "下最后通牒", "angry wording": "愤怒的措辞", "demands compensation": "要求赔偿",
+    "mild dissatisfaction": "轻微不满",
+}
