@@ -147,7 +147,6 @@ FAMILIES: tuple[CueFamily, ...] = (
     _family("supervisor", False, "{label}", guards=(*SOFT, NEGATION, THIRD_PARTY), cues=(
         (r"(?:叫|找|让|换|要|请)(?:你们)?(?:的)?(?:店长|主管|经理|负责人|上级|领导|老板)|"
          r"(?:店长|主管|经理|负责人|上级|领导)(?:出来|电话|来|通话|说话|对话|沟通)|"
-         r"你们(?:的)?(?:店长|主管|经理|负责人|上级|领导|老板)|"
          r"换个(?:活)?人|活人|真人(?:来|回复)",
          "demands a supervisor"),
         (r"(?:get|want|speak to|talk to|give me|let me talk to) (?:me )?(?:a |an |your |the )?"
@@ -225,10 +224,12 @@ NEGATION_BEFORE = (
     r"(?:你们|你)?$|\b(?:not|never|won'?t|wouldn'?t|don'?t|didn'?t|no)\b(?:\s+\w+){0,2}\s*$"
 )
 HYPOTHETICAL_BEFORE = (
-    r"会不会|不会是|怕|担心|万一|是否|如果|假如|防止|避免|有没有|小心|注意|当心|以免|谨防|对[^\s，,]{1,6}$|容易$|"
+    r"会不会|不会是|该不会|别是|可别|怕|担心|万一|是否|如果|假如|防止|避免|有没有|小心|注意|当心|以免|谨防|对[^\s，,]{1,6}$|容易$|"
     r"\b(?:will|could|would|might|can|does|is) (?:it|this|they)\b|in case|afraid|worried"
 )
-HYPOTHETICAL_AFTER = r"^(?:的话|的情况)"   # "爆炸的话怎么办", "过敏的情况能退吗"
+# "爆炸的话怎么办", "过敏的情况能退吗"; an allergy told before asking what the product holds
+# ("宝宝对蛋白过敏 这款里面有没有蛋白成分？") is a question, not an incident.
+HYPOTHETICAL_AFTER = r"^(?:的话|的情况)|^(?!了)[^。！!]{0,12}(?:里面|成分|含不含|含有|有没有|含).{0,12}[吗嘛?？]"
 INQUIRY_CLAUSE = (
     r"怎么|如何|找谁|在哪|哪里|哪儿|渠道|流程|入口|途径|按钮|请问|能不能|能.{0,8}吗|可以.{0,8}吗|"
     r"\bhow (?:do|can|to|does)\b|\bwhere\b|\bwho (?:do|should)\b|is there a way|any way"

@@ -4,7 +4,8 @@
 
 Each `examples/*.jsonl` line is a shopper message with its `level` (0-3) and optional
 `history`, or a social-media post with its `emotion` (what anger looks like outside a
-shop: angry -> level 2, sad or fear -> 1, the rest -> 0), weighted `POST_WEIGHT`.
+shop: angry -> level 2, sad or fear -> 1, the rest -> 0), weighted `POST_WEIGHT` (there
+are as many posts as shopper messages; these weigh more).
 `examples/README.md` says who wrote them and how. Every message is embedded as a query
 (the vector retrieval computes at run time), its row built by `features.row` and a
 multinomial logistic regression fitted on the rows; `--folds` first reports how a head
@@ -31,10 +32,10 @@ from copilot.turns import Turn
 from knowledge.embedders import E5Embedder, Embedder
 
 EXAMPLES = Path(__file__).with_name("examples")
-POST_WEIGHT = 1.0
+POST_WEIGHT = 0.5
 EMOTION_LEVEL = {"angry": 2, "sad": 1, "fear": 1, "neutral": 0, "happy": 0, "surprise": 0}
 EXEMPLARS_PER_LEVEL = 120
-DEFAULT_C = 30.0
+DEFAULT_C = 10.0
 CUTOFF_FOLDS = 5
 CUTOFF_GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
@@ -114,7 +115,8 @@ def rows(examples: list[Example], vectors: Vectors) -> np.ndarray:
 
 
 def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, c: float) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=weight)
+    """Levels weigh alike however many examples each has (the files are not a shop's mix)."""
+    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y, sample_weight=weight)
 
 
 def train(examples: list[Example], vectors: Vectors, *, c: float = DEFAULT_C) -> Head:

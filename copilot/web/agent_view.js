@@ -3,7 +3,6 @@
 import { clear, clock, h, yuan } from "./dom.js";
 
 const KIND_NAMES = { sku: "商品", policy: "政策", faq: "FAQ" };
-const LEVEL_NAMES = { 0: "平静", 1: "不满", 2: "愤怒", 3: "严重" };
 const ROLE_NAMES = { customer: "顾客", agent: "坐席" };
 
 // The assessment, its reasons and the agent's two marks on it; `onMark(s, verdict)` sends one.
@@ -13,11 +12,11 @@ export function renderBanner(el, s, state, onMark) {
   clear(el);
   if (esc && esc.escalate) {
     el.append(h("div", { class: "banner escalate", role: "alert", "data-testid": "escalation-banner" },
-      h("strong", {}, `⚠ 需升级处理 · 情绪：${LEVEL_NAMES[esc.level] ?? esc.label}（${esc.label}，${Number(esc.score).toFixed(2)}）`),
+      h("strong", {}, `⚠ 需升级处理 · 情绪：${esc.label_zh}（评分 ${Number(esc.score).toFixed(2)}）`),
       h("ul", { class: "reasons" }, (esc.reasons || []).map((r) => h("li", {}, r))),
       marks(s, onMark)));
   } else if (esc && esc.level > 0) {
-    el.append(h("div", { class: "banner mood", "data-testid": "mood-banner" }, `情绪：${LEVEL_NAMES[esc.level] ?? esc.label}`,
+    el.append(h("div", { class: "banner mood", "data-testid": "mood-banner" }, `情绪：${esc.label_zh}`,
       (esc.reasons || []).length ? `（${esc.reasons.join("；")}）` : "", marks(s, onMark)));
   } else if (esc) {
     el.append(h("div", { class: "banner calm", "data-testid": "calm-banner" }, "情绪：平静", marks(s, onMark)));

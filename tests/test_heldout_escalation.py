@@ -1,0 +1,51 @@
+"""The shipped escalation head on sets written apart from it (regression floors; the figures
+and how they were measured are in the closing note of the escalation work and the README)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+
+from evals.cases import load_cases
+
+HERE = Path(__file__).resolve().parents[1]
+HELDOUT = HERE / "evals" / "heldout_escalation"
+MERCHANTS = HERE / "evals" / "heldout"
+MAX_CALM_ALARMS = 1
+EWECT = SAMPLES.parent / "external" / "ewect_dev.jsonl"
+FLOOR = 0.85         # precision and recall of the decision on each held-out dev split (target 0.90)
+EWECT_F1_FLOOR = 0.62  # level >= 2 against posts labelled angry (target 0.75; 0.65 today)
+
+
+def _scores(pairs):
+    tp = sum(w and g for w, g in pairs)
+    said, true = sum(g for _, g in pairs), sum(w for w, _ in pairs)
+    p, r = tp / said, tp / true
+    return p, r, 2 * p * r / (p + r)
+
+
+@pytest.mark.parametrize("split", sorted(HELDOUT.glob("*/dev.jsonl")), ids=lambda p: p.parent.name)
+def test_heldout_dev_splits_meet_precision_and_recall(split, assessor):
+    cases = load_cases(split)
+    precision, recall, _ = _scores([(c.expect.escalate, assessor.assess(c.message, c.turns).escalate)
+                                    for c in cases])
+    assert len(cases) >= 150
+    assert precision >= FLOOR and recall >= FLOOR, (precision, recall)
+
+
+def test_no_false_escalation_on_the_heldout_merchants_calm_questions(assessor):
+    calm = [c for path in sorted(MERCHANTS.glob("*/eval.jsonl")) for c in load_cases(path)
+            if c.expect.escalate is False]
+    assert len(calm) >= 300
+    alarms = [c.message for c in calm if assessor.assess(c.message, c.turns).escalate]
+    # Target: none. Today one: a rash reported after use, with a returns question, which the
+    # assessor reads as a safety incident (as its own label definitions do).
+    assert len(alarms) <= MAX_CALM_ALARMS, alarms
+
+
+@pytest.mark.skipif(not EWECT.exists(), reason="../shared/external is not beside the repo")
+def test_real_posts_level_angry_against_the_angry_label(assessor):
+    cases = load_cases(EWECT)
+    _, _, f1 = _scores([(c.expect.escalate, assessor.assess(c.message).level >= 2) for c in cases])
+    assert f1 >= EWECT_F1_FLOOR, f1
