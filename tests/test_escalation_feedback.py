@@ -3,6 +3,7 @@ agent's and the trainer's endpoints, on a real SQLite file and a real app (TestC
 real lifespan, the real pipeline and its shipped escalation head)."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 
@@ -293,3 +294,41 @@ def test_bad_input_names_the_field_and_writes_nothing(api, pending, case, status
     assert got.status_code == status, got.text
     assert names in got.text                            # the field (or the id) that was wrong is named
     assert (parts.ledger.escalation_labels(MERCHANT), len(parts.ledger.audit_log())) == before
+
+
+def test_an_eval_run_shows_what_a_trainer_taught(api):
+    """A trainer's mark changes the merchant's next eval run; the report gives precision and
+    recall per level and per score cutoff."""
+    scarf = "羊毛围巾可以手洗吗，会不会缩水"
+    body = "\n".join(json.dumps(case, ensure_ascii=False) for case in [
+        {"id": "t1", "message": scarf, "level": 3, "expect": {"kind": "escalation", "escalate": True}},
+        {"id": "t2", "message": "请问今天下单什么时候发货", "level": 0,
+         "expect": {"kind": "escalation", "escalate": False}}]) + "\n"
+    up = api.post(f"/v1/merchants/{MERCHANT}/evalsets", headers=auth(api, "trainer"),
+                  files={"file": ("taught.jsonl", body.encode(), "application/json")})
+    assert up.status_code == 201, up.text
+
+    def run() -> dict:
+        started = api.post(f"/v1/merchants/{MERCHANT}/evalsets/taught/runs", headers=auth(api, "trainer"), json={})
+        assert started.status_code == 202, started.text
+        url = f"/v1/merchants/{MERCHANT}/evalruns/{started.json()['id']}"
+        for _ in range(600):
+            got = api.get(url, headers=auth(api, "trainer")).json()
+            if got["status"] != "running":
+                assert got["status"] == "finished", got
+                return {"summary": got["summary"], "report": api.get(url + "/report", headers=auth(api, "trainer")).text}
+            api.portal.call(lambda: __import__("anyio").sleep(0.05))
+        raise AssertionError("the eval run did not finish")
+
+    before = run()["summary"]["escalation"]
+    assert (before["recall"], before["misses"]) == (0.0, 1)
+    marked = api.post(f"/v1/merchants/{MERCHANT}/escalation-labels", headers=auth(api, "trainer"),
+                      json={"message": scarf, "verdict": "escalate"})
+    assert marked.status_code == 201, marked.text
+    after = run()
+    escalation = after["summary"]["escalation"]
+    assert (escalation["precision"], escalation["recall"]) == (1.0, 1.0)
+    assert [row["level"] for row in escalation["by_level"]] == [1, 2, 3]
+    assert escalation["by_level"][2]["recall"] == 1.0
+    assert len(escalation["by_cutoff"]) == 9
+    assert 'id="escalation-levels"' in after["report"] and 'id="escalation-cutoffs"' in after["report"]

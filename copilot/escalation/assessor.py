@@ -8,7 +8,8 @@ expected level / 3 and the merchant's `Thresholds` turn it into a level and the 
 The lexicon is a second opinion where it is precise: a safety incident that its guards
 let stand (an injury, a burn, an allergic reaction, fire or smoke, a child choking; not a
 worry or a question), a threat of public exposure or of an organised complaint lifts the
-score to the merchant's critical cutoff.
+score to the merchant's critical cutoff, unless the merchant taught otherwise about a
+message like it.
 
 Reasons come in the message's language: the cues that fired (hard ones first: threats of
 outside action, safety incidents, abuse), the merchant's label that weighed most, and for
@@ -60,7 +61,7 @@ class Assessor:
         if taught is not None:
             probs, lesson = taught.blend(vector, probs)
         score = round(float(probs @ LEVEL_VALUES) / 3, 3)
-        if any(c.key in CRITICAL_FAMILIES for c in found):
+        if lesson is None and any(c.key in CRITICAL_FAMILIES for c in found):   # taught outranks it
             score = max(score, thresholds.level_cutoffs[2])
         level = thresholds.level(score)
         zh = language_of(message) == "zh"
