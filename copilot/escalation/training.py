@@ -141,14 +141,16 @@ def train(examples: list[Example], vectors: Vectors, *, c: float = DEFAULT_C) ->
 def level_cutoffs(x: np.ndarray, y: np.ndarray, weight: np.ndarray, c: float) -> list[float]:
     """The default lowest score of levels 1, 2 and 3: for each, the cutoff on the score
     (expected level / 3) of heads fitted without the example (`CUTOFF_FOLDS` folds) that
-    gives the best F1 of "level >= k"."""
+    gives the best F1 of "level >= k" on the shopper messages (the posts teach what anger
+    looks like; they are not what a shop's agents see)."""
     scores = np.zeros(len(y))
     for train_idx, test_idx in StratifiedKFold(CUTOFF_FOLDS, shuffle=True, random_state=0).split(x, y):
         probs = fit(x[train_idx], y[train_idx], weight[train_idx], c).predict_proba(x[test_idx])
         scores[test_idx] = probs @ np.arange(LEVELS) / 3
+    shop = weight == 1.0
     cuts = []
     for k in range(1, LEVELS):
-        f1 = [_f1(scores >= cut, y >= k) for cut in CUTOFF_GRID]
+        f1 = [_f1(scores[shop] >= cut, y[shop] >= k) for cut in CUTOFF_GRID]
         cuts.append(float(CUTOFF_GRID[int(np.argmax(f1))]))
     return cuts
 
