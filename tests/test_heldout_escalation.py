@@ -14,8 +14,8 @@ HELDOUT = HERE / "evals" / "heldout_escalation"
 MERCHANTS = HERE / "evals" / "heldout"
 MAX_CALM_ALARMS = 1
 EWECT = SAMPLES.parent / "external" / "ewect_dev.jsonl"
-FLOOR = 0.85         # precision and recall of the decision on each held-out dev split (target 0.90)
-EWECT_F1_FLOOR = 0.62  # level >= 2 against posts labelled angry (target 0.75; 0.65 today)
+FLOOR = 0.88         # precision and recall of the decision on each held-out dev split (target 0.90)
+EWECT_F1_FLOOR = 0.64  # level >= 2 against posts labelled angry (target 0.75; 0.67 today)
 
 
 def _scores(pairs):

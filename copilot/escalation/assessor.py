@@ -56,7 +56,7 @@ class Assessor:
         vector = self.embed(message)
         earlier = [t.text for t in history if t.role == "customer"][-features.CONTEXT_TURNS:]
         found = cue_finder.find(message, history)
-        probs = self.head.probabilities(features.row(vector, [self.embed(t) for t in earlier], found))
+        probs = self.head.probabilities(features.row(vector, [self.embed(t) for t in earlier], found), message)
         lesson = None
         if taught is not None:
             probs, lesson = taught.blend(vector, probs)

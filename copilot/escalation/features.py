@@ -1,8 +1,11 @@
-"""What the learned scorer reads of a message: its meaning, its conversation, its cues.
+"""What the learned scorer reads of a message: its meaning, its conversation, its cues, its words.
 
 One row per message: the message's e5 vector (the one retrieval computes, once per
 message), the mean vector of the customer's recent earlier turns (zeros and a flag
 when there are none), and one indicator per lexicon cue that fired (`cues.KEYS`).
+Beside it, the message's character n-grams (`grams`): the words themselves, which the
+head's second half weighs (`model.Head`), catch what a small sentence encoder blurs
+("妈的", "无语", "12315").
 """
 from __future__ import annotations
 
@@ -13,12 +16,19 @@ import numpy as np
 from copilot.escalation.cues import KEYS, Cue
 
 CONTEXT_TURNS = 3         # the customer's earlier turns whose meaning is context
+GRAM_SIZES = (1, 2, 3)    # character n-grams of the message
 
 
 def layout(dim: int) -> dict:
     """What a row holds, stored with a fitted head so that a head and the code agree."""
     return {"message": dim, "context": dim, "context_turns": CONTEXT_TURNS, "has_context": 1,
-            "cues": list(KEYS)}
+            "cues": list(KEYS), "gram_sizes": list(GRAM_SIZES)}
+
+
+def grams(text: str) -> list[str]:
+    """The lower-cased character n-grams of a message, each as often as it occurs."""
+    text = text.lower()
+    return [text[i:i + n] for n in GRAM_SIZES for i in range(len(text) - n + 1)]
 
 
 def row(vector: np.ndarray, context: Sequence[np.ndarray], cues: Sequence[Cue]) -> np.ndarray:

@@ -8,16 +8,19 @@ eval report gives at each level and cutoff.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from copilot.errors import ConfigError
-from copilot.escalation.model import shipped_head
+from copilot.escalation.model import META_FILE
 
 LEVEL_NAMES = ("calm", "dissatisfied", "angry", "critical")
 LEVEL_NAMES_ZH = ("平静", "不满", "愤怒", "需升级")
 DEFAULT_ESCALATE_LEVEL = 3
-# The lowest score of levels 1, 2 and 3, as fitted with the shipped head (`training.level_cutoffs`).
-DEFAULT_LEVEL_CUTOFFS: tuple[float, float, float] = tuple(shipped_head().meta["level_cutoffs"])
+# The lowest score of levels 1, 2 and 3, as fitted with the shipped head (`training.level_cutoffs`);
+# read alone, so that a head of another layout can still be refitted.
+DEFAULT_LEVEL_CUTOFFS: tuple[float, float, float] = tuple(
+    json.loads(META_FILE.read_text(encoding="utf-8"))["level_cutoffs"])
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,15 @@
-"""The shipped scorer: a multinomial logistic head over `features.row`, and the labelled
-examples an agent is shown as the nearest to a message.
+"""The shipped scorer: two multinomial logistic halves, blended, and the labelled examples
+an agent is shown as the nearest to a message.
 
-`head.npz` holds the weights and, per level, the shipped examples the head is most sure
-of (their vectors; their texts are in `head.json` with the provenance: the data files
-it was fitted on, their counts, the date). `python -m copilot.escalation.training`
-writes both.
+One half reads `features.row` (meaning, conversation, cues); the other the message's
+character n-grams (`features.grams`) as tf-idf (1 + log count, times idf, L2-normed), so
+the words themselves count where a small encoder blurs them. P(level) is
+(1 - text_share) * the first + text_share * the second.
+
+`head.npz` holds the weights, the n-grams' idf and, per level, the vectors of the shipped
+examples the head is most sure of; `head.json` the n-grams, those examples' texts and the
+provenance (the data files it was fitted on, their counts, the date, the settings).
+`python -m copilot.escalation.training` writes both.
 """
 from __future__ import annotations
 
@@ -27,6 +32,11 @@ LEVELS = 4
 class Head:
     weights: np.ndarray            # (LEVELS, features)
     bias: np.ndarray               # (LEVELS,)
+    gram_weights: np.ndarray       # (LEVELS, n-grams)
+    gram_bias: np.ndarray          # (LEVELS,)
+    idf: np.ndarray                # (n-grams,)
+    grams: dict[str, int]          # n-gram -> column
+    text_share: float
     exemplars: np.ndarray          # (n, dim) unit vectors of labelled examples
     exemplar_levels: np.ndarray    # (n,)
     exemplar_texts: tuple[str, ...]
@@ -36,11 +46,22 @@ class Head:
     def dim(self) -> int:
         return self.exemplars.shape[1]
 
-    def probabilities(self, row: np.ndarray) -> np.ndarray:
-        """P(level = 0..3) of one feature row."""
-        logits = self.weights @ row + self.bias
-        e = np.exp(logits - logits.max())
-        return e / e.sum()
+    def probabilities(self, row: np.ndarray, text: str) -> np.ndarray:
+        """P(level = 0..3) of one feature row and the message's text."""
+        columns, values = self.tfidf(text)
+        return ((1 - self.text_share) * _softmax(self.weights @ row + self.bias)
+                + self.text_share * _softmax(self.gram_weights[:, columns] @ values + self.gram_bias))
+
+    def tfidf(self, text: str) -> tuple[list[int], np.ndarray]:
+        """The message's known n-grams (columns) and their tf-idf weights, L2-normed."""
+        counts: dict[int, int] = {}
+        for gram in features.grams(text):
+            column = self.grams.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        columns = sorted(counts)
+        values = np.array([(1 + np.log(counts[c])) * self.idf[c] for c in columns], dtype=np.float32)
+        return columns, values / (np.linalg.norm(values) or 1.0)
 
     def nearest(self, vector: np.ndarray, level: int) -> tuple[str, float] | None:
         """The shipped example of `level` closest in meaning to `vector`, with its cosine."""
@@ -54,9 +75,12 @@ class Head:
     def save(self, weights_file: Path = WEIGHTS_FILE, meta_file: Path = META_FILE) -> None:
         np.savez_compressed(weights_file, weights=self.weights.astype(np.float32),
                             bias=self.bias.astype(np.float32),
+                            gram_weights=self.gram_weights.astype(np.float32),
+                            gram_bias=self.gram_bias.astype(np.float32), idf=self.idf.astype(np.float32),
                             exemplars=self.exemplars.astype(np.float16),
                             exemplar_levels=self.exemplar_levels.astype(np.int8))
-        meta = dict(self.meta, exemplar_texts=list(self.exemplar_texts))
+        meta = dict(self.meta, text_share=self.text_share, exemplar_texts=list(self.exemplar_texts),
+                    grams=sorted(self.grams, key=self.grams.__getitem__))
         meta_file.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -65,12 +89,19 @@ class Head:
             arrays = {k: data[k] for k in data.files}
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         texts = tuple(meta.pop("exemplar_texts"))
+        grams = {g: i for i, g in enumerate(meta.pop("grams"))}
         exemplars = arrays["exemplars"].astype(np.float32)
         if meta.get("features") != features.layout(exemplars.shape[1]):
             raise ConfigError(f"{weights_file} was fitted on other features than the code computes; "
                               "refit it with `python -m copilot.escalation.training`")
-        return cls(arrays["weights"], arrays["bias"], exemplars, arrays["exemplar_levels"].astype(int),
-                   texts, meta)
+        return cls(arrays["weights"], arrays["bias"], arrays["gram_weights"], arrays["gram_bias"],
+                   arrays["idf"], grams, float(meta.pop("text_share")), exemplars,
+                   arrays["exemplar_levels"].astype(int), texts, meta)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max())
+    return e / e.sum()
 
 
 @cache

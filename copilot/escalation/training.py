@@ -7,8 +7,9 @@ Each `examples/*.jsonl` line is a shopper message with its `level` (0-3) and opt
 shop: angry -> level 2, sad or fear -> 1, the rest -> 0), weighted `POST_WEIGHT` (there
 are as many posts as shopper messages; these weigh more).
 `examples/README.md` says who wrote them and how. Every message is embedded as a query
-(the vector retrieval computes at run time), its row built by `features.row` and a
-multinomial logistic regression fitted on the rows; `--folds` first reports how a head
+(the vector retrieval computes at run time), its row built by `features.row`, and one
+multinomial logistic regression fitted on the rows, another on the messages' character
+n-grams (tf-idf); the head blends them (`TEXT_SHARE`); `--folds` first reports how a head
 fitted without each file does on that file. `head.npz` and `head.json` are written
 beside this module.
 """
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -36,6 +39,8 @@ POST_WEIGHT = 0.5
 EMOTION_LEVEL = {"angry": 2, "sad": 1, "fear": 1, "neutral": 0, "happy": 0, "surprise": 0}
 EXEMPLARS_PER_LEVEL = 120
 DEFAULT_C = 10.0
+TEXT_SHARE = 0.3          # the n-gram half's share of P(level), chosen on the held-out dev splits
+MIN_GRAM_EXAMPLES = 3     # an n-gram in fewer examples than this is not a column
 CUTOFF_FOLDS = 5
 CUTOFF_GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
@@ -119,34 +124,52 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, c: float) -> LogisticR
     return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y, sample_weight=weight)
 
 
+def grams_of(examples: list[Example]) -> tuple[TfidfVectorizer, csr_matrix]:
+    """The n-gram columns (in `MIN_GRAM_EXAMPLES` examples or more) and every example's tf-idf
+    row, computed as `model.Head.tfidf` computes them at run time."""
+    vectorizer = TfidfVectorizer(analyzer=features.grams, min_df=MIN_GRAM_EXAMPLES, sublinear_tf=True)
+    return vectorizer, vectorizer.fit_transform([e.message for e in examples])
+
+
+def blended(x: np.ndarray, t: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float,
+            fit_idx: np.ndarray, predict_idx: np.ndarray) -> np.ndarray:
+    """P(level) of the `predict_idx` examples from both halves fitted on the `fit_idx` ones."""
+    row_half = fit(x[fit_idx], y[fit_idx], weight[fit_idx], c).predict_proba(x[predict_idx])
+    gram_half = fit(t[fit_idx], y[fit_idx], weight[fit_idx], c).predict_proba(t[predict_idx])
+    return (1 - TEXT_SHARE) * row_half + TEXT_SHARE * gram_half
+
+
 def train(examples: list[Example], vectors: Vectors, *, c: float = DEFAULT_C) -> Head:
     x = rows(examples, vectors)
+    vectorizer, t = grams_of(examples)
     y = np.array([e.level for e in examples])
     weight = np.array([e.weight for e in examples])
-    clf = fit(x, y, weight, c)
+    row_half, gram_half = fit(x, y, weight, c), fit(t, y, weight, c)
+    everything = np.arange(len(y))
     dim = vectors.embedder.dim
-    chosen = _exemplars(examples, clf.predict_proba(x), y)
+    chosen = _exemplars(examples, blended(x, t, y, weight, c, everything, everything), y)
     meta = {
         "fitted_on": dict(sorted(Counter(e.origin for e in examples).items())),
         "levels": dict(sorted(Counter(int(v) for v in y).items())),
         "C": c, "post_weight": POST_WEIGHT, "embedder": vectors.embedder.name,
-        "level_cutoffs": level_cutoffs(x, y, weight, c),
+        "level_cutoffs": level_cutoffs(x, t, y, weight, c),
         "date": dt.date.today().isoformat(), "features": features.layout(dim),
     }
     exemplar_vectors = np.array(vectors.of([examples[i].message for i in chosen])).reshape(-1, dim)
-    return Head(clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32), exemplar_vectors,
-                y[chosen], tuple(examples[i].message for i in chosen), meta)
+    return Head(row_half.coef_.astype(np.float32), row_half.intercept_.astype(np.float32),
+                gram_half.coef_.astype(np.float32), gram_half.intercept_.astype(np.float32),
+                vectorizer.idf_.astype(np.float32), {g: int(i) for g, i in vectorizer.vocabulary_.items()},
+                TEXT_SHARE, exemplar_vectors, y[chosen], tuple(examples[i].message for i in chosen), meta)
 
 
-def level_cutoffs(x: np.ndarray, y: np.ndarray, weight: np.ndarray, c: float) -> list[float]:
+def level_cutoffs(x: np.ndarray, t: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float) -> list[float]:
     """The default lowest score of levels 1, 2 and 3: for each, the cutoff on the score
     (expected level / 3) of heads fitted without the example (`CUTOFF_FOLDS` folds) that
     gives the best F1 of "level >= k" on the shopper messages (the posts teach what anger
     looks like; they are not what a shop's agents see)."""
     scores = np.zeros(len(y))
     for train_idx, test_idx in StratifiedKFold(CUTOFF_FOLDS, shuffle=True, random_state=0).split(x, y):
-        probs = fit(x[train_idx], y[train_idx], weight[train_idx], c).predict_proba(x[test_idx])
-        scores[test_idx] = probs @ np.arange(LEVELS) / 3
+        scores[test_idx] = blended(x, t, y, weight, c, train_idx, test_idx) @ np.arange(LEVELS) / 3
     shop = weight == 1.0
     cuts = []
     for k in range(1, LEVELS):
@@ -173,13 +196,14 @@ def _exemplars(examples: list[Example], probs: np.ndarray, y: np.ndarray) -> lis
 def folds(examples: list[Example], vectors: Vectors, c: float) -> None:
     """How a head fitted without each file does on that file."""
     x = rows(examples, vectors)
+    _, t = grams_of(examples)
     y = np.array([e.level for e in examples])
     w = np.array([e.weight for e in examples])
     origins = np.array([e.origin for e in examples])
     print("| held out | n | exact | critical P | critical R | angry+ P | angry+ R |\n|---|---|---|---|---|---|---|")
     for origin in sorted(set(origins)):
         test = origins == origin
-        pred = fit(x[~test], y[~test], w[~test], c).predict(x[test])
+        pred = blended(x, t, y, w, c, np.flatnonzero(~test), np.flatnonzero(test)).argmax(axis=1)
         truth = y[test]
         print(f"| {origin} | {test.sum()} | {np.mean(pred == truth):.3f} | "
               f"{_precision(pred >= 3, truth >= 3)} | {_precision(truth >= 3, pred >= 3)} | "
