@@ -145,9 +145,9 @@ def train(examples: list[Example], vectors: Vectors, *, c: float = DEFAULT_C) ->
     y = np.array([e.level for e in examples])
     weight = np.array([e.weight for e in examples])
     row_half, gram_half = fit(x, y, weight, c), fit(t, y, weight, c)
-    everything = np.arange(len(y))
+    probs = (1 - TEXT_SHARE) * row_half.predict_proba(x) + TEXT_SHARE * gram_half.predict_proba(t)
     dim = vectors.embedder.dim
-    chosen = _exemplars(examples, blended(x, t, y, weight, c, everything, everything), y)
+    chosen = _exemplars(examples, probs, y)
     meta = {
         "fitted_on": dict(sorted(Counter(e.origin for e in examples).items())),
         "levels": dict(sorted(Counter(int(v) for v in y).items())),
