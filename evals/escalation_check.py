@@ -18,6 +18,7 @@ from pathlib import Path
 
 from copilot.escalation import Assessor
 from evals.cases import EvalCase, load_cases
+from evals.metrics import decision
 from knowledge.embedders import E5Embedder
 
 DEFAULT_SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "samples"  # shared/ beside the repo
@@ -35,13 +36,14 @@ def check(path: Path, assessor: Assessor, *, angry: bool = False, quiet: bool = 
     print(f"== {path}" + (" (level >= 2 against the label)" if angry else ""))
     ok = True
     if escalation:
-        p, r, f1 = _scores([(bool(c.expect.escalate), decided(a)) for c, a in escalation])
-        print(f"escalation cases: {len(escalation)}  precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}")
-        ok = p >= TARGET and r >= TARGET
+        got = decision([(bool(c.expect.escalate), decided(a)) for c, a in escalation])
+        print(f"escalation cases: {len(escalation)}  precision {got['precision']:.3f}  "
+              f"recall {got['recall']:.3f}  F1 {got['f1']:.3f}")
+        ok = got["precision"] >= TARGET and got["recall"] >= TARGET
     levelled = [(c.level, a.level) for c, a in judged if c.level is not None]
     for k in (1, 2, 3) if levelled else ():
-        p, r, f1 = _scores([(want >= k, got >= k) for want, got in levelled])
-        print(f"  level >= {k}: precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}")
+        at = decision([(want >= k, got >= k) for want, got in levelled])
+        print(f"  level >= {k}: precision {at['precision']:.3f}  recall {at['recall']:.3f}  F1 {at['f1']:.3f}")
     alarms = [(c, a) for c, a in quiet_cases if a.escalate]
     if quiet_cases:
         print(f"reply/outfit cases expected calm: {len(quiet_cases)}  false alarms: {len(alarms)}")
@@ -50,14 +52,6 @@ def check(path: Path, assessor: Assessor, *, angry: bool = False, quiet: bool = 
             if decided(assessment) != bool(case.expect.escalate):
                 _print_miss(case, assessment)
     return ok and not alarms
-
-
-def _scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float]:
-    tp = sum(w and g for w, g in pairs)
-    said, true = sum(g for _, g in pairs), sum(w for w, _ in pairs)
-    p = tp / said if said else 1.0
-    r = tp / true if true else 1.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _print_miss(case: EvalCase, assessment) -> None:

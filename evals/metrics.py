@@ -105,20 +105,21 @@ def _escalation(pairs) -> dict | None:
     judged = [(c, r) for c, r in pairs if c.expect.escalate is not None and r.get("escalate") is not None]
     if not judged:
         return None
-    out = {"cases": len(judged), **_decision([(c.expect.escalate, r["escalate"]) for c, r in judged])}
+    out = {"cases": len(judged), **decision([(c.expect.escalate, r["escalate"]) for c, r in judged])}
     scored = [(c, r) for c, r in judged if r.get("escalation_score") is not None]
     if scored:
-        out["by_cutoff"] = [{"cutoff": cut, **_decision([(c.expect.escalate, r["escalation_score"] >= cut)
+        out["by_cutoff"] = [{"cutoff": cut, **decision([(c.expect.escalate, r["escalation_score"] >= cut)
                                                          for c, r in scored])} for cut in SCORE_CUTOFFS]
     levelled = [(c.level, r["escalation_level"]) for c, r in pairs
                 if c.level is not None and r.get("escalation_level") is not None]
     if levelled:
         out["by_level"] = [{"level": k, "cases": sum(want >= k for want, _ in levelled),
-                            **_decision([(want >= k, got >= k) for want, got in levelled])} for k in (1, 2, 3)]
+                            **decision([(want >= k, got >= k) for want, got in levelled])} for k in (1, 2, 3)]
     return out
 
 
-def _decision(pairs: Sequence[tuple[bool, bool]]) -> dict:
+def decision(pairs: Sequence[tuple[bool, bool]]) -> dict:
+    """Precision, recall and F1 of (wanted, given) decisions, with the false alarms and misses."""
     tp = sum(1 for want, got in pairs if want and got)
     fp = sum(1 for want, got in pairs if not want and got)
     fn = sum(1 for want, got in pairs if want and not got)

@@ -8,6 +8,7 @@ import pytest
 from conftest import SAMPLES
 
 from evals.cases import load_cases
+from evals.metrics import decision
 
 HERE = Path(__file__).resolve().parents[1]
 HELDOUT = HERE / "evals" / "heldout_escalation"
@@ -18,20 +19,12 @@ FLOOR = 0.88         # precision and recall of the decision on each held-out dev
 EWECT_F1_FLOOR = 0.64  # level >= 2 against posts labelled angry (target 0.75; 0.67 today)
 
 
-def _scores(pairs):
-    tp = sum(w and g for w, g in pairs)
-    said, true = sum(g for _, g in pairs), sum(w for w, _ in pairs)
-    p, r = tp / said, tp / true
-    return p, r, 2 * p * r / (p + r)
-
-
 @pytest.mark.parametrize("split", sorted(HELDOUT.glob("*/dev.jsonl")), ids=lambda p: p.parent.name)
 def test_heldout_dev_splits_meet_precision_and_recall(split, assessor):
     cases = load_cases(split)
-    precision, recall, _ = _scores([(c.expect.escalate, assessor.assess(c.message, c.turns).escalate)
-                                    for c in cases])
+    got = decision([(c.expect.escalate, assessor.assess(c.message, c.turns).escalate) for c in cases])
     assert len(cases) >= 150
-    assert precision >= FLOOR and recall >= FLOOR, (precision, recall)
+    assert got["precision"] >= FLOOR and got["recall"] >= FLOOR, got
 
 
 def test_no_false_escalation_on_the_heldout_merchants_calm_questions(assessor):
@@ -47,5 +40,5 @@ def test_no_false_escalation_on_the_heldout_merchants_calm_questions(assessor):
 @pytest.mark.skipif(not EWECT.exists(), reason="../shared/external is not beside the repo")
 def test_real_posts_level_angry_against_the_angry_label(assessor):
     cases = load_cases(EWECT)
-    _, _, f1 = _scores([(c.expect.escalate, assessor.assess(c.message).level >= 2) for c in cases])
-    assert f1 >= EWECT_F1_FLOOR, f1
+    got = decision([(c.expect.escalate, assessor.assess(c.message).level >= 2) for c in cases])
+    assert got["f1"] >= EWECT_F1_FLOOR, got

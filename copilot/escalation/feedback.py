@@ -51,7 +51,6 @@ class Lesson:
     message: str
     level: int
     source: str
-    similarity: float
 
 
 class Taught:
@@ -78,7 +77,7 @@ class Taught:
         mixed = (1 - strength) * probs + strength * vote / (vote.sum() or 1.0)
         top = near[int(np.argmax(strengths))]
         label = self.labels[top]
-        return mixed, Lesson(label.message, label.level, label.source, float(sims[top]))
+        return mixed, Lesson(label.message, label.level, label.source)
 
 
 class Teachings:

@@ -5,9 +5,10 @@ outside action, a safety incident, an insult...). A family carries the reason ph
 shown to the agent (Chinese and English, `LABELS_ZH` translating the labels) and the
 `guards` that may cancel one of its matches (see `copilot.escalation.cues`). Which
 families fire is a feature of the learned scorer (`copilot.escalation.features`); the
-`hard` ones are precise enough to set the level on their own. Families without the JOKE, PRAISE
-and RESOLUTION guards are hard: a laugh or a thank-you does not cancel a reported
-injury or a threat of 12315.
+`hard` ones (threats of outside action, safety incidents, abuse) are named first among the
+reasons and carried from earlier turns. Families without the JOKE, PRAISE and RESOLUTION
+guards do not yield to a laugh or a thank-you: those do not cancel a reported injury or a
+threat of 12315.
 
 A cue is `(regex, label)`; the label fills `{label}` in the family's reason. A
 regex may name a group `n` holding a count (Chinese or Arabic numeral) that fills
@@ -34,7 +35,7 @@ SOFT = (JOKE, PRAISE, RESOLUTION)  # threats to complain or post are not settled
 @dataclass(frozen=True)
 class CueFamily:
     name: str
-    hard: bool                          # precise enough to make a message critical on its own
+    hard: bool                          # named first, and carried from earlier turns
     reason: str                         # English phrase for the agent screen, with {label}
     guards: frozenset[str]              # cancellers that may void one of its matches
     cues: tuple[tuple[str, str], ...]   # (regex, English label)

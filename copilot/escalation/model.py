@@ -42,10 +42,6 @@ class Head:
     exemplar_texts: tuple[str, ...]
     meta: dict
 
-    @property
-    def dim(self) -> int:
-        return self.exemplars.shape[1]
-
     def probabilities(self, row: np.ndarray, text: str) -> np.ndarray:
         """P(level = 0..3) of one feature row and the message's text."""
         columns, values = self.tfidf(text)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
+from copilot.escalation.feedback import Verdict
 from copilot.ledger.routing import RoutingStore
 
 ConversationStatus = Literal["open", "escalated", "closed"]
@@ -34,13 +35,11 @@ SuggestionStatus = Literal["pending", "approved", "rejected", "stale"]
 OutboxStatus = Literal["pending", "delivered", "failed"]
 Role = Literal["agent", "merchant", "trainer", "admin"]
 LabelSource = Literal["agent", "trainer"]
-LabelVerdict = Literal["escalate", "calm"]
 
 CONVERSATION_STATUSES: tuple[str, ...] = ("open", "escalated", "closed")
 MESSAGE_ROLES: tuple[str, ...] = ("customer", "agent")
 ROLES: tuple[str, ...] = ("agent", "merchant", "trainer", "admin")
 LABEL_SOURCES: tuple[str, ...] = ("agent", "trainer")
-LABEL_VERDICTS: tuple[str, ...] = ("escalate", "calm")   # copilot.escalation.feedback.VERDICTS
 
 
 @dataclass(frozen=True)
@@ -168,7 +167,7 @@ class EscalationLabel:
     merchant: str
     message: str
     level: int
-    verdict: LabelVerdict
+    verdict: Verdict
     source: LabelSource
     actor: str
     suggestion_id: str | None

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from copilot.errors import BadRequest, Conflict, NotFound
-from copilot.ledger import (LABEL_SOURCES, LABEL_VERDICTS, AuditEntry, EscalationLabel, Message, OutboxItem,
+from copilot.escalation.feedback import VERDICTS
+from copilot.ledger import (LABEL_SOURCES, AuditEntry, EscalationLabel, Message, OutboxItem,
                             Rejection, Suggestion)
 from copilot.ledger.rows import (dumps, new_id, to_audit, to_conversation, to_escalation_label, to_message,
                                  to_outbox, to_suggestion)
@@ -80,8 +81,8 @@ def insert_escalation_label(
 ) -> EscalationLabel:
     """The label and its audit row (`escalation.label`); `BadRequest` names a bad field, a
     suggestion of another merchant is `BadRequest`, an unknown one `NotFound`."""
-    if verdict not in LABEL_VERDICTS:
-        raise BadRequest(f"verdict: unknown verdict {verdict!r}; use one of {', '.join(LABEL_VERDICTS)}")
+    if verdict not in VERDICTS:
+        raise BadRequest(f"verdict: unknown verdict {verdict!r}; use one of {', '.join(VERDICTS)}")
     if source not in LABEL_SOURCES:
         raise BadRequest(f"source: unknown label source {source!r}; use one of {', '.join(LABEL_SOURCES)}")
     if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:

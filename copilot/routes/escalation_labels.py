@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from copilot.auth import require
 from copilot.deps import Caller, Parts, Teach
+from copilot.escalation.feedback import Verdict
 from copilot.routes.conversations import MAX_MESSAGE_CHARS
 from copilot.teaching import label_view, view
 from copilot.turns import Turn
@@ -21,7 +22,6 @@ READERS = TRAINERS | {"merchant"}      # who may list a merchant's labels
 MAX_HISTORY_TURNS = 50
 LABELS_SHOWN = 200
 
-Verdict = Literal["escalate", "calm"]
 VERDICT_HELP = "escalate: it should have escalated (应该升级); calm: a false alarm (误报)"
 
 
