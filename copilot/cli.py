@@ -14,6 +14,8 @@ from rich.table import Table
 
 from copilot.components import build
 from copilot.errors import CopilotError
+from copilot.outfits.slot_settings import FILE_NAME as SLOT_FILE
+from copilot.outfits.slot_settings import parse_slot_settings
 from copilot.settings import Settings
 from knowledge import loaders
 
@@ -48,7 +50,10 @@ def merchants_list() -> None:
 
 
 def ingest_paths(kb, merchant: str, paths: list[Path]) -> list[dict]:
-    """Ingest files and merchant folders (catalog, policies/, faqs), one upload per kind."""
+    """Ingest files and merchant folders (catalog, policies/, faqs), one upload per kind; a
+    folder's `slots.csv` (outfit slot settings) is checked first and set after them."""
+    slot_files = [p / SLOT_FILE for p in paths if p.is_dir() and (p / SLOT_FILE).is_file()]
+    settings = {k: v for f in slot_files for k, v in parse_slot_settings(str(f), f.read_bytes()).items()}
     by_kind: dict[str, list[tuple[str, bytes]]] = {}
     for kind, path in loaders.files_in(paths):
         by_kind.setdefault(kind, []).append((str(path), path.read_bytes()))
@@ -58,6 +63,9 @@ def ingest_paths(kb, merchant: str, paths: list[Path]) -> list[dict]:
             task = bar.add_task(f"embedding {kind}", total=None)
             reports.append(kb.ingest(merchant, kind, files,
                                      progress=lambda n, t=task: bar.advance(t, n)).to_dict())
+    if settings:
+        kb.set_slot_settings(merchant, kb.slot_settings(merchant) | settings)
+        reports.append({"kind": "outfit slots", "set": len(settings)})
     return reports
 
 

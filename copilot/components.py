@@ -55,7 +55,7 @@ class Components:
         terms("预热")                                   # loads jieba's dictionary
         for merchant in self.kb.merchants():
             self.retriever.view(merchant)
-            self.pipeline.wardrobes.of(merchant)
+            self.pipeline.stylist.wardrobe(merchant)
 
     def close(self) -> None:
         self.ledger.close()

@@ -13,7 +13,7 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -29,10 +29,9 @@ from copilot.drafting.promises import check as promise_check
 from copilot.drafting.question import read
 from copilot.errors import UpstreamError
 from copilot.events import Event
-from copilot.outfits import suggest_outfits
+from copilot.outfits import Stylist
 from copilot.prompts import PromptTemplate
 from copilot.turns import Turn
-from copilot.wardrobe import Wardrobe
 from knowledge.records import Source
 from knowledge.embedders import make_embedder
 from knowledge.retrieval import EMBEDDED_MESSAGES, Retriever
@@ -51,22 +50,6 @@ class AssistRequest:
     thresholds: Thresholds = DEFAULT_THRESHOLDS
     # task -> PromptTemplate to draft with; None: the merchant's active ones (A/B arm by conversation)
     prompts: Mapping[str, PromptTemplate] | None = None
-
-
-@dataclass
-class Wardrobes:
-    """One `Wardrobe` per merchant, rebuilt when the merchant's knowledge version changes."""
-
-    retriever: Retriever
-    _cache: dict[str, tuple[int, Wardrobe]] = field(default_factory=dict)
-
-    def of(self, merchant: str) -> Wardrobe:
-        version = self.retriever.kb.index.version(merchant)
-        cached = self._cache.get(merchant)
-        if cached is None or cached[0] != version:
-            cached = (version, Wardrobe.from_products(self.retriever.kb.products(merchant)))
-            self._cache[merchant] = cached
-        return cached[1]
 
 
 class Pipeline:
@@ -89,7 +72,7 @@ class Pipeline:
         self.composer = composer
         self.context_tokens = context_tokens
         self.history_tokens = history_tokens
-        self.wardrobes = Wardrobes(retriever=retriever)
+        self.stylist = Stylist(retriever.kb, embed)
         self._clock = clock
         self.prompt_registry = prompt_registry
 
@@ -109,10 +92,10 @@ class Pipeline:
         mark("retrieval_ms")
         yield Event("sources", {"sources": [_source_view(s) for s in sources]})
 
-        # On the loop: None at once for most messages, about 2 ms for a styling question
-        # (10k SKUs, evals/bench_outfits.py), less than a hop to a worker thread costs under load.
-        outfits = suggest_outfits(req.message, req.history, sku_in_view=req.sku,
-                                  wardrobe=self.wardrobes.of(req.merchant))
+        # On the loop: the message's vector is cached from the assessment, so recognising a
+        # styling question is a dot product, and building outfits takes a few ms at 10k SKUs
+        # (evals/bench_outfits.py); a merchant's wardrobe is rebuilt once per knowledge version.
+        outfits = self.stylist.suggest(req.merchant, req.message, req.history, sku_in_view=req.sku)
         if outfits is not None:
             mark("outfits_ms")
             yield Event("outfits", outfits.to_dict())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,7 @@ class Expect(_Model):
     escalate: bool | None = None
     outfits: int | None = None
     allowed_categories: list[str] | None = None
+    budget: Decimal | None = None     # outfit cases: the most the added items may cost (the shopper's budget)
 
 
 class EvalCase(_Model):

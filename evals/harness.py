@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from copilot.outfit_check import check_outfits
+from copilot.outfits.checking import check_outfits
 from copilot.pipeline import AssistRequest, Pipeline
 from copilot.prompts import PromptTemplate
 from evals.cases import EvalCase
@@ -55,14 +55,17 @@ async def run_case(pipeline: Pipeline, merchant: str, case: EvalCase,
 
 
 def outfit_violations(catalog: dict[str, Product], case: EvalCase, result: dict) -> list[str] | None:
-    if case.expect.kind != "outfit" or result["outfits"] is None:
+    """None for other kinds; an outfit case the pipeline did not answer with outfits fails."""
+    if case.expect.kind != "outfit":
         return None
+    if result["outfits"] is None:
+        return ["no outfits: the message was not taken for a styling question"]
     anchor = catalog.get(case.sku or "")
     if anchor is None:
         return ["the case names no anchor SKU in this catalog"]
     return check_outfits(result["outfits"], anchor=anchor, catalog=catalog,
                          count=case.expect.outfits or 3,
-                         allowed_categories=case.expect.allowed_categories)
+                         allowed_categories=case.expect.allowed_categories, budget=case.expect.budget)
 
 
 def case_labels(kb: KnowledgeBase, merchant: str, catalog: dict[str, Product]) -> Callable[[EvalCase], dict]:

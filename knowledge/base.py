@@ -23,6 +23,8 @@ from knowledge.facts import facts_of
 from knowledge.index import VectorIndex
 from knowledge.records import KINDS, Faq, Kind, Policy, Product, Record, kind_of
 
+SLOT_SETTINGS = "outfit_slots"    # the metadata key of a merchant's slot settings (JSON)
+
 RECORD_TYPES: dict[Kind, type] = {"sku": Product, "policy": Policy, "faq": Faq}
 
 
@@ -113,6 +115,16 @@ class KnowledgeBase:
 
     def products(self, merchant: str) -> list[Product]:
         return self.records(merchant, "sku")  # type: ignore[return-value]
+
+    def slot_settings(self, merchant: str) -> dict[str, str]:
+        """The merchant's own category -> outfit slot settings (`copilot.outfits.slot_settings`)."""
+        return json.loads(self.index.setting(merchant, SLOT_SETTINGS) or "{}")
+
+    def set_slot_settings(self, merchant: str, settings: dict[str, str]) -> None:
+        """Replace the merchant's slot settings at once; a new knowledge version, so outfits
+        are built with them from the next message."""
+        self.require_merchant(merchant)
+        self.index.bump_version(merchant, **{SLOT_SETTINGS: json.dumps(settings, ensure_ascii=False)})
 
     def counts(self, merchant: str) -> dict[str, int]:
         return {k: len(self.index.where(merchant, {"$and": [{"kind": k}, {"chunk": 0}]}))

@@ -100,13 +100,18 @@ class VectorIndex:
             cached = self._versions[merchant] = (now, version)
         return cached[1]
 
-    def bump_version(self, merchant: str) -> None:
+    def bump_version(self, merchant: str, **settings: str) -> None:
+        """A new knowledge version; `settings` (string values) are stored with it, in the same write."""
         col = self._fetch(merchant)
         meta = dict(col.metadata or {})
         meta.pop("hnsw:space", None)  # immutable after creation; chroma refuses to "modify" it
         meta["version"] = int(meta.get("version", 0)) + 1
-        col.modify(metadata=meta)
+        col.modify(metadata=meta | settings)
         self._versions.pop(merchant, None)
+
+    def setting(self, merchant: str, key: str) -> str | None:
+        """A merchant setting stored by `bump_version` (read fresh: settings are rare and small)."""
+        return (self._fetch(merchant).metadata or {}).get(key)
 
     # entries -------------------------------------------------------------------
     def get(self, merchant: str, ids: Sequence[str], *, embeddings: bool = False) -> dict[str, dict]:

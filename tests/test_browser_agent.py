@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.live_server import MERCHANT, browser, demo_server, login, page, screenshot, send_messages  # noqa: F401
 
 WASHING = "你好，这件针织开衫可以放洗衣机洗吗？平时要怎么洗才不变形？"
-STYLING = "这条碎花裙子怎么搭？想周末约会穿，外套和鞋子配什么好？"
+STYLING = "这条碎花裙子周末约会穿，怎么搭好看？"
 ANGRY = ("我都下单五天了还没发货！！你们说72小时内发货是骗人的吧？今天不给我解决我就打12315投诉，"
          "再给你们一个差评！")
 
@@ -138,6 +138,8 @@ def test_styling_question_shows_three_outfit_cards(demo_server, page, tmp_path):
             product = next(p for p in catalog.values() if p.title == title)
             assert product.stock > 0
             expect(card).to_contain_text(f"¥{int(product.price)}")
+        # the total counts the anchor, so the card lists it too
+        expect(card.locator(".anchor-title")).to_contain_text("本品 · ")
     expect(cards.first).to_contain_text(re.compile(r"合计 ¥\d+"))
     screenshot(page, "agent-outfits.png")
 

@@ -1,26 +1,37 @@
-"""Outfits built from stock: the sample eval cases, and the rules on catalogs of our own."""
+"""Outfits from any catalog: slots read by meaning, the layering and coordination rules over
+slots, honesty, styling intent, on products and sentences of our own."""
 from __future__ import annotations
 
-import json
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations
-from pathlib import Path
 
 import pytest
 
-from copilot.outfit_check import check_outfits
-from copilot.outfits import build_outfits, outfits_differ, suggest_outfits
-from copilot.styling import StylingRequest, occasion_named, parse_request
+from copilot.errors import UploadRejected
+from copilot.outfits import suggest_outfits
+from copilot.outfits.building import build_outfits
+from copilot.outfits.checking import check_outfits
+from copilot.outfits.intent import StylingIntent
+from copilot.outfits.request import StylingRequest, find_anchor, occasion_named, parse_request
+from copilot.outfits.result import outfits_differ
+from copilot.outfits.slot_reader import SlotChoice, read_slots
+from copilot.outfits.slot_settings import parse_slot_settings
+from copilot.outfits.slots import conflicts
+from copilot.outfits.wardrobe import Wardrobe, gender_of, is_child, seasons_of
 from copilot.turns import Turn
-from copilot.wardrobe import Piece, Wardrobe, colour_family_of, gender_of
+from knowledge.embedders import E5Embedder
 from knowledge.records import Product
 
-SAMPLES = Path("/work/shared/samples")
+
+@pytest.fixture(scope="module")
+def embed():
+    return lru_cache(maxsize=None)(E5Embedder().embed_query)
 
 
-def _catalog(merchant: str) -> dict[str, Product]:
-    lines = (SAMPLES / merchant / "catalog.jsonl").read_text(encoding="utf-8").splitlines()
-    return {p.sku_id: p for p in (Product(**json.loads(line)) for line in lines)}
+@pytest.fixture(scope="module")
+def intent(embed):
+    return StylingIntent(embed)
 
 
 def _p(sku, title, category, price=100, stock=5, tags=(), **attributes) -> Product:
@@ -28,259 +39,250 @@ def _p(sku, title, category, price=100, stock=5, tags=(), **attributes) -> Produ
                    tags=list(tags), attributes=attributes)
 
 
-def _valid(result, anchor, products, count=3, allowed=None) -> list[str]:
-    return check_outfits(result, anchor=anchor, catalog={p.sku_id: p for p in products},
-                         count=count, allowed_categories=allowed)
-
-
-def test_every_fashion_outfit_case_is_valid():
-    catalog = _catalog("fashion")
-    wardrobe = Wardrobe.from_products(catalog.values())
-    cases = [json.loads(line) for line in (SAMPLES / "fashion/eval.jsonl").read_text(encoding="utf-8").splitlines()]
-    cases = [c for c in cases if c["expect"]["kind"] == "outfit"]
-    assert cases
-    valid, occasion_outfits, honoured = 0, 0, 0
-    for case in cases:
-        result = suggest_outfits(case["message"], [Turn(**t) for t in case.get("history", [])],
-                                 sku_in_view=case["context"]["sku_id"], wardrobe=wardrobe)
-        anchor = catalog[result.anchor.sku_id]
-        problems = check_outfits(result, anchor=anchor, catalog=catalog, count=case["expect"]["outfits"],
-                                 allowed_categories=case["expect"]["allowed_categories"])
-        assert problems == [], (case["id"], problems)
-        valid += 1
-        request_tags = _occasion_tags(case["message"])
-        if request_tags:
-            occasion_outfits += len(result.outfits)
-            honoured += sum(any(set(catalog[s].tags) & request_tags for s in o.sku_ids) for o in result.outfits)
-    assert valid / len(cases) == 1.0
-    print(f"\nfashion outfit cases valid {valid}/{len(cases)}; outfits honouring the stated occasion "
-          f"{honoured}/{occasion_outfits}")
-    assert honoured == occasion_outfits
-
-
-def _occasion_tags(message: str) -> set[str]:
-    occasion = parse_request(message).occasion
-    return set(occasion_named(occasion).tags) if occasion else set()
-
-
-# a small menswear + womenswear catalog of our own
-SUIT = _p("M-SUIT", "男士羊毛西装 深灰", "西装", 1200, tags=["商务", "男装", "冷色"], 颜色="深灰色", 适用季节="四季")
-MEN = [
-    SUIT,
-    _p("M-SH1", "男士白衬衫", "衬衫", 200, tags=["商务", "男装"], 颜色="白色"),
-    _p("M-SH2", "男士蓝衬衫", "衬衫", 180, tags=["商务", "通勤", "男装", "冷色"], 颜色="浅蓝色"),
-    _p("M-SH3", "男士礼服衬衫", "衬衫", 300, tags=["婚礼", "男装"], 颜色="白色"),
-    _p("M-SH4", "男士真丝衬衫 售罄", "衬衫", 600, stock=0, tags=["商务", "婚礼", "男装"], 颜色="白色"),
-    _p("M-TIE1", "男士真丝领带", "领带", 150, tags=["商务"], 颜色="藏青色"),
-    _p("M-TIE2", "男士婚礼领带", "领带", 120, tags=["婚礼"], 颜色="酒红色"),
-    _p("M-TIE3", "男士领带 售罄", "领带", 90, stock=0, tags=["商务", "婚礼"], 颜色="黑色"),
-    _p("M-SHOE1", "男士德比鞋", "皮鞋", 600, tags=["商务", "男装"], 颜色="黑色"),
-    _p("M-SHOE2", "男士牛津鞋", "皮鞋", 800, tags=["商务", "婚礼", "男装"], 颜色="棕色"),
-    _p("W-SHOE", "女士高跟鞋", "皮鞋", 400, tags=["商务", "女装"], 颜色="黑色"),
-    _p("W-SHIRT", "女士商务衬衫", "衬衫", 260, tags=["商务", "女装"], 颜色="白色"),
+# A shop of our own, with category names none of the samples use, and our own slot settings.
+SHOP = [
+    _p("T1", "女款纯棉短袖上衣 白色", "上身单品", 89, tags=["休闲", "女装"], 颜色="白色", 适用季节="春夏"),
+    _p("T2", "女款雪纺衬衣 浅蓝", "上身单品", 129, tags=["通勤", "约会", "女装"], 颜色="浅蓝色", 适用季节="春夏"),
+    _p("T3", "女款针织套头衫 燕麦色", "上身单品", 159, tags=["通勤", "女装"], 颜色="燕麦色", 适用季节="春秋"),
+    _p("T4", "男款牛津纺衬衣 白", "上身单品", 139, tags=["通勤", "男装"], 颜色="白色", 适用季节="四季"),
+    _p("B1", "女款高腰阔腿裤 黑色", "下身单品", 159, tags=["通勤", "女装"], 颜色="黑色", 适用季节="四季"),
+    _p("B2", "女款百褶半裙 卡其", "下身单品", 139, tags=["约会", "休闲", "女装"], 颜色="卡其色", 适用季节="春夏秋"),
+    _p("B3", "女款牛仔直筒裤 浅蓝", "下身单品", 119, tags=["休闲", "女装"], 颜色="浅蓝色", 适用季节="四季"),
+    _p("B4", "男款西裤 藏青", "下身单品", 199, tags=["通勤", "男装"], 颜色="藏青色", 适用季节="四季"),
+    _p("D1", "女款碎花连衣裙 夏", "整身款", 259, tags=["约会", "度假", "女装"], 颜色="粉色", 适用季节="夏"),
+    _p("D2", "女款针织连衣裙 秋冬", "整身款", 299, tags=["通勤", "约会", "女装"], 颜色="灰色", 适用季节="秋冬"),
+    _p("D3", "女款衬衫裙 条纹", "整身款", 229, tags=["通勤", "女装"], 颜色="蓝白条纹", 适用季节="春夏秋"),
+    _p("O1", "女款短款牛仔外套", "罩衫外层", 239, tags=["休闲", "女装"], 颜色="蓝色", 适用季节="春秋"),
+    _p("O2", "女款羊毛开衫 米白", "罩衫外层", 329, tags=["通勤", "约会", "女装"], 颜色="米白色", 适用季节="春秋冬"),
+    _p("O3", "女款风衣 卡其", "罩衫外层", 499, tags=["通勤", "女装"], 颜色="卡其色", 适用季节="春秋"),
+    _p("S1", "女款小白鞋", "足下", 199, tags=["休闲", "约会", "女装"], 颜色="白色", 适用季节="四季"),
+    _p("S2", "女款尖头单鞋 黑", "足下", 259, tags=["通勤", "女装"], 颜色="黑色", 适用季节="四季"),
+    _p("S3", "女款玛丽珍鞋", "足下", 229, tags=["约会", "女装"], 颜色="酒红色", 适用季节="四季"),
+    _p("S4", "男款德比鞋", "足下", 399, tags=["通勤", "男装"], 颜色="黑色", 适用季节="四季"),
+    _p("S5", "女款凉鞋 已售罄", "足下", 159, stock=0, tags=["度假", "女装"], 颜色="米色", 适用季节="夏"),
+    _p("G1", "女款腋下包", "随身包袋", 199, tags=["约会", "女装"], 颜色="黑色", 适用季节="四季"),
+    _p("G2", "女款帆布托特包", "随身包袋", 99, tags=["休闲", "通勤", "女装"], 颜色="米色", 适用季节="四季"),
+    _p("H1", "女款草编遮阳帽", "头顶", 79, tags=["度假", "女装"], 颜色="米色", 适用季节="夏"),
+    _p("N1", "真丝小方巾", "颈间", 129, tags=["约会", "通勤"], 颜色="酒红色", 适用季节="四季"),
 ]
+SHOP_SLOTS = {"上身单品": "top", "下身单品": "bottom", "整身款": "one_piece", "罩衫外层": "outer",
+              "足下": "shoes", "随身包袋": "bag", "头顶": "headwear", "颈间": "neckwear"}
 
 
-def test_outfits_use_only_in_stock_items_of_the_anchor_gender():
-    result = build_outfits(SUIT, Wardrobe.from_products(MEN), StylingRequest())
-    assert len(result.outfits) == 3
-    assert _valid(result, SUIT, MEN, allowed=["衬衫", "领带", "皮鞋"]) == []
-    used = {sku for o in result.outfits for sku in o.sku_ids}
-    assert not used & {"M-SH4", "M-TIE3", "W-SHOE", "W-SHIRT"}
-    for a, b in combinations(result.sku_lists(), 2):
-        assert outfits_differ(a, b)
+def _shop(products=SHOP, slots=SHOP_SLOTS) -> Wardrobe:
+    return Wardrobe.of(products, {c: SlotChoice(c, s, 1.0, "merchant") for c, s in slots.items()})
 
 
-def test_totals_reason_and_dict():
-    result = build_outfits(SUIT, Wardrobe.from_products(MEN), StylingRequest())
-    prices = {p.sku_id: p.price for p in MEN}
-    for outfit in result.outfits:
-        assert outfit.added_total == sum(prices[s] for s in outfit.sku_ids)
-        assert outfit.total == SUIT.price + outfit.added_total
-        assert outfit.reason.startswith("深灰色西装配")
-        assert all(item.category in outfit.reason for item in outfit.items)
-    data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
-    assert data["anchor"]["sku_id"] == "M-SUIT" and len(data["outfits"]) == 3
-    assert data["outfits"][0]["items"][0]["sku_id"] == result.outfits[0].items[0].sku_id
+def _build(sku, wardrobe=None, **request):
+    wardrobe = wardrobe or _shop()
+    return build_outfits(wardrobe.piece(sku), wardrobe, StylingRequest(**request))
 
 
-def test_occasion_ranks_matching_items_first():
-    wardrobe = Wardrobe.from_products(MEN)
-    wedding = build_outfits(SUIT, wardrobe, StylingRequest(occasion="婚礼"))
-    assert {"M-SH3", "M-TIE2"} <= set(wedding.outfits[0].sku_ids)
-    assert "婚礼" in wedding.outfits[0].reason
-    business = build_outfits(SUIT, wardrobe, StylingRequest(occasion="商务"))
-    assert "M-SH3" not in business.outfits[0].sku_ids
+def _worn(result, anchor_sku, wardrobe=None):
+    wardrobe = wardrobe or _shop()
+    return [[wardrobe.piece(anchor_sku)] + [wardrobe.piece(s) for s in o.sku_ids] for o in result.outfits]
 
 
-def test_budget_caps_the_added_items_and_says_so_when_short():
-    wardrobe = Wardrobe.from_products(MEN)
-    result = build_outfits(SUIT, wardrobe, StylingRequest(budget=Decimal("800")))
-    assert result.outfits and all(o.added_total <= 800 for o in result.outfits)
-    assert all(o.total == SUIT.price + o.added_total for o in result.outfits)
-    tight = build_outfits(SUIT, wardrobe, StylingRequest(budget=Decimal("130")))
-    assert all(o.added_total <= 130 for o in tight.outfits)
-    assert len(tight.outfits) < 3 and "130" in tight.note
+def test_the_slot_reader_reads_categories_it_was_not_shown():
+    products = [_p(f"X{n}", title, category) for n, (title, category) in enumerate([
+        ("男童加绒卫衣 恐龙印花", "小男生上衣"), ("女童打底裤 加厚", "女宝裤子"), ("儿童防水雪地靴", "宝宝冬靴"),
+        ("复古宽檐礼帽", "帽饰"), ("商务真皮公文包", "男士包袋"), ("碧螺春 明前 250g", "绿茶"),
+        ("Waterproof hiking jacket", "Shell Jackets"), ("法式碎花茶歇裙", "仙女裙"),
+    ])]
+    read = read_slots(products, lru_cache(maxsize=None)(E5Embedder().embed_query))
+    got = {c: choice.slot for c, choice in read.items()}
+    want = {"小男生上衣": "top", "女宝裤子": "bottom", "宝宝冬靴": "shoes", "帽饰": "headwear",
+            "男士包袋": "bag", "绿茶": "none", "Shell Jackets": "outer", "仙女裙": "one_piece"}
+    right = sum(got[c] == s for c, s in want.items())
+    assert right >= 7, got
+    assert all(choice.source == "read" and 0 < choice.confidence <= 1 for choice in read.values())
 
 
-def test_wanted_categories_narrow_the_outfit():
-    result = build_outfits(SUIT, Wardrobe.from_products(MEN), StylingRequest(wanted_categories=("领带",)))
-    assert result.outfits and all("领带" in [i.category for i in o.items] for o in result.outfits)
-    assert result.outfits[0].items[0].category == "领带"
+def test_merchant_settings_win_over_the_reading(embed):
+    products = [_p("A", "女款碎花连衣裙", "连衣裙"), _p("B", "保温杯", "杯子")]
+    read = read_slots(products, embed, settings={"杯子": "gear"})
+    assert read["杯子"] == SlotChoice("杯子", "gear", 1.0, "merchant")
+    assert read["连衣裙"].source == "read"
 
 
-def test_anchor_sold_out_still_gets_outfits_with_a_note():
-    sold_out = SUIT.model_copy(update={"stock": 0})
-    products = [sold_out, *MEN[1:]]
-    result = build_outfits(sold_out, Wardrobe.from_products(products), StylingRequest())
-    assert len(result.outfits) == 3 and "售罄" in result.note
-    assert _valid(result, sold_out, products) == []
+def test_slot_settings_file_names_line_and_field():
+    assert parse_slot_settings("slots.csv", "category,slot\n足下,shoes\n头顶,HEADWEAR\n".encode()) == {
+        "足下": "shoes", "头顶": "headwear"}
+    with pytest.raises(UploadRejected) as err:
+        parse_slot_settings("slots.csv", "category,slot\n足下,shoes\n,top\n颈间,scarf\n足下,bag\n".encode())
+    text = str(err.value)
+    assert "slots.csv:3 [category]" in text and "slots.csv:4 [slot]" in text and "'scarf'" in text
+    assert "slots.csv:5 [category]" in text and "set twice" in text
+    with pytest.raises(UploadRejected, match="slot"):
+        parse_slot_settings("slots.csv", "category\n足下\n".encode())
 
 
-def test_small_catalog_gives_fewer_outfits_and_never_pads():
-    products = [SUIT, MEN[1], MEN[5], MEN[8], MEN[3].model_copy(update={"stock": 0})]
-    result = build_outfits(SUIT, Wardrobe.from_products(products), StylingRequest())
-    assert 1 <= len(result.outfits) < 3
-    assert f"{len(result.outfits)}套" in result.note
-    assert _valid(result, SUIT, products, count=len(result.outfits)) == []
+def test_slots_that_cover_one_region_conflict():
+    assert conflicts("top", "one_piece") and conflicts("outer", "outer") and conflicts("suit", "bottom")
+    assert not conflicts("top", "outer") and not conflicts("one_piece", "shoes") and not conflicts("bag", "belt")
 
 
-def test_category_without_complements_is_declined_politely():
-    mug = _p("K-1", "陶瓷马克杯", "杯子", 59)
-    result = build_outfits(mug, Wardrobe.from_products([mug, SUIT, *MEN[1:4]]), StylingRequest())
-    assert result.outfits == () and "杯子" in result.note and result.anchor.sku_id == "K-1"
+def test_every_outfit_dresses_the_body_once_with_shoes_when_the_store_sells_them():
+    for anchor in ("T1", "B1", "D1", "O2", "S1", "G1", "N1"):
+        result = _build(anchor)
+        assert len(result.outfits) == 3, (anchor, result.note)
+        for worn in _worn(result, anchor):
+            covered = [r for piece in worn for r in piece.covers]
+            assert len(covered) == len(set(covered)), (anchor, [p.sku_id for p in worn])   # no region twice
+            assert {"torso", "legs"} <= set(covered), (anchor, [p.sku_id for p in worn])
+            assert sum(p.slot == "outer" for p in worn) <= 1
+            assert any(p.slot == "shoes" for p in worn), (anchor, [p.sku_id for p in worn])
+        assert all(outfits_differ(a.sku_ids, b.sku_ids) for a, b in combinations(result.outfits, 2))
 
 
-def test_merchant_map_replaces_the_default():
-    mug = _p("K-1", "陶瓷马克杯", "杯子", 59)
-    products = [mug, _p("K-2", "杯盖 木质", "杯盖", 19), _p("K-3", "杯垫 软木", "杯垫", 9), _p("K-4", "茶叶", "茶叶", 99)]
-    result = build_outfits(mug, Wardrobe.from_products(products, complements={"杯子": ["杯盖", "杯垫"]}),
-                           StylingRequest(), count=1)
-    assert set(result.outfits[0].sku_ids) == {"K-2", "K-3"}
-    only_ties = Wardrobe.from_products(MEN, complements={"西装": ["领带"]})
-    assert {i.category for o in build_outfits(SUIT, only_ties, StylingRequest()).outfits for i in o.items} == {"领带"}
-
-
-def test_unisex_anchor_never_mixes_genders_and_seasons_match():
-    jacket = _p("U-1", "男女同款羽绒服", "羽绒服", 500, 适用季节="秋冬", 颜色="黑色")
-    products = [
-        jacket,
-        _p("U-2", "男士毛衣", "毛衣", 200, tags=["男装"], 适用季节="秋冬"),
-        _p("U-3", "女士毛衣", "毛衣", 200, tags=["女装"], 适用季节="秋冬"),
-        _p("U-4", "男士牛仔裤", "牛仔裤", 300, tags=["男装"]),
-        _p("U-5", "女士牛仔裤", "牛仔裤", 300, tags=["女装"]),
-        _p("U-6", "女士运动鞋", "运动鞋", 400, tags=["女装"]),
-        _p("U-7", "男士T恤 夏季", "T恤", 99, tags=["男装"], 适用季节="夏季"),
-    ]
-    result = build_outfits(jacket, Wardrobe.from_products(products), StylingRequest())
-    assert result.outfits and _valid(result, jacket, products, count=len(result.outfits)) == []
-    for outfit in result.outfits:
-        assert len({gender_of(products_by(products)[s]) for s in outfit.sku_ids} - {None}) == 1
-        assert "U-7" not in outfit.sku_ids
-
-
-def products_by(products):
-    return {p.sku_id: p for p in products}
-
-
-def test_summer_dress_gets_no_winter_coat():
-    dress = _p("D-1", "女士碎花连衣裙", "连衣裙", 300, tags=["女装", "度假"], 适用季节="夏季")
-    products = [
-        dress,
-        _p("D-2", "女士羊毛大衣", "大衣", 900, tags=["女装"], 适用季节="秋冬"),
-        _p("D-3", "女士防晒开衫", "针织衫", 150, tags=["女装", "度假"], 适用季节="春夏"),
-        _p("D-4", "女士凉鞋", "凉鞋", 200, tags=["女装", "度假"]),
-        _p("D-5", "女士草编包", "包", 180, tags=["女装", "度假"]),
-        _p("D-6", "女士帆布包", "包", 80, tags=["女装"]),
-    ]
-    result = build_outfits(dress, Wardrobe.from_products(products), StylingRequest(occasion="海边"))
-    assert result.outfits and all("D-2" not in o.sku_ids for o in result.outfits)
-
-
-def test_gadgets_phone_accessories_fit_the_device():
-    catalog = _catalog("gadgets")
-    wardrobe = Wardrobe.from_products(catalog.values())
-    for phone in (p for p in catalog.values() if p.category == "手机" and p.in_stock):
-        result = build_outfits(phone, wardrobe, StylingRequest())
-        assert len(result.outfits) == 3
-        assert check_outfits(result, anchor=phone, catalog=catalog, count=3,
-                             allowed_categories=wardrobe.complements["手机"]) == []
-        for sku in (s for o in result.outfits for s in o.sku_ids):
-            item = catalog[sku]
-            assert "lightning" not in item.title.lower()          # an Apple cable for an Android phone
-            if item.category == "手机壳":                          # a case made for another model
-                assert any(tok in phone.title for tok in item.title.split() if any(ch.isdigit() for ch in tok))
-
-
-def test_gadgets_without_complements_decline():
-    catalog = _catalog("gadgets")
-    speaker = next(p for p in catalog.values() if p.category == "蓝牙音箱")
-    result = build_outfits(speaker, Wardrobe.from_products(catalog.values()), StylingRequest())
-    assert result.outfits == () and result.note
-
-
-def test_check_outfits_names_each_violation():
-    wardrobe_products = MEN
-    problems = _valid([["M-SH4", "M-TIE1"], ["W-SHOE"], ["M-SUIT"], ["M-SH1", "M-SH1"], ["NOPE"]],
-                      SUIT, wardrobe_products, count=3, allowed=["衬衫", "领带"])
-    text = "\n".join(problems)
-    for expected in ("expected 3 outfits, got 5", "M-SH4 is sold out", "mixes genders", "not one of",
-                     "M-SUIT is the anchor itself", "repeats the anchor's category", "M-SH1 appears twice",
-                     "NOPE is not in the catalog"):
-        assert expected in text
-    assert any("differ in one non-main item" in p for p in _valid(
-        [["M-SH1", "M-TIE1", "M-SHOE1"], ["M-SH1", "M-TIE2", "M-SHOE1"], ["M-SH2"]], SUIT, MEN))
-    assert _valid([["M-SH1", "M-TIE1"], ["M-SH2", "M-TIE1"], ["M-SH3", "M-TIE2"]], SUIT, MEN) == []
-
-
-@pytest.mark.parametrize("a, b, differ", [
-    (["x", "y", "z"], ["x", "y", "z"], False),
-    (["x", "y", "z"], ["y", "x", "z"], False),
-    (["x", "y", "z"], ["x", "y", "w"], False),
-    (["x", "y", "z"], ["x", "v", "w"], True),
-    (["x", "y", "z"], ["v", "y", "z"], True),
-    (["x", "y", "z"], ["y", "w", "z"], False),
-])
-def test_outfits_differ(a, b, differ):
-    assert outfits_differ(a, b) is differ
-
-
-def test_suggest_outfits_only_for_styling_questions_and_asks_when_no_anchor():
-    wardrobe = Wardrobe.from_products(MEN)
-    assert suggest_outfits("能开发票吗", sku_in_view="M-SUIT", wardrobe=wardrobe) is None
-    unknown = suggest_outfits("帮我搭配一下", sku_in_view=None, wardrobe=wardrobe)
-    assert unknown.anchor is None and unknown.outfits == () and unknown.note
-    asked = suggest_outfits("结婚穿 这套西装怎么搭 配件预算500以内", sku_in_view="M-SUIT", wardrobe=wardrobe)
-    assert asked.outfits and all(o.added_total <= 500 for o in asked.outfits)
-
-
-def test_neutral_colour_is_not_unisex():
-    """中性色 names a colour: a men's jacket tagged with it stays a men's piece."""
-    assert gender_of(_p("J1", "男士工装夹克 多口袋", "外套", tags=("男装", "中性色"))) == "男"
-    assert gender_of(_p("J2", "女士短款风衣", "外套", tags=("中性",))) == "女"       # colour-family tag
-    assert gender_of(_p("S1", "中性款复古德训鞋", "鞋", tags=("休闲",))) is None
-    assert gender_of(_p("S2", "情侣款卫衣 男女同款", "卫衣", tags=("男装",))) is None
-    assert gender_of(_p("B1", "Unisex canvas tote", "包")) is None
-
-
-def test_neutral_colour_tag_is_a_colour_not_a_style():
-    """中性色 is the neutral family: a cool or warm tag beside it decides, in any order, and
-    it is never offered as a shared style."""
-    def family(*tags, **attributes):
-        return colour_family_of(_p("X", "针织背心", "针织衫", tags=tags, **attributes))
-
-    assert family("通勤", "中性色") == "中性"
-    assert family("冷色", "中性色") == family("中性色", "冷色") == "冷"
-    assert family("中性色", "暖色") == "暖"
-    assert family("冷色", "暖色") is None
-    assert family("中性色", 颜色="酒红") == "中性"          # a family tag outranks the colour words
-    assert family(颜色="黑色/酒红") == "暖"
-    assert "中性色" not in Piece.of(_p("X", "女士直筒西裤", "裤装", tags=("女装", "通勤", "中性色"))).style
-
-    skirt = _p("W-SKIRT", "女士羊毛半身裙", "半身裙", 320, tags=("女装", "通勤", "中性色"), 颜色="米白", 适用季节="春秋")
-    rest = [_p(f"W-{n}{i}", f"女士{c}{i}号", c, 150 + 10 * i, tags=("女装", "中性色") + (("通勤",) if i else ()),
-               颜色="黑色", 适用季节="春秋")
-            for n, c in enumerate(("针织衫", "皮鞋", "包")) for i in range(3)]
-    result = build_outfits(skirt, Wardrobe.from_products([skirt, *rest]), StylingRequest())
+def test_no_top_over_a_one_piece_and_no_shoes_where_the_store_has_none():
+    no_shoes = [p for p in SHOP if p.category != "足下"]
+    wardrobe = _shop(no_shoes)
+    result = build_outfits(wardrobe.piece("D2"), wardrobe, StylingRequest())
     assert result.outfits
-    assert all("中性色" not in o.reason for o in result.outfits)
+    for outfit in result.outfits:
+        slots = [wardrobe.piece(s).slot for s in outfit.sku_ids]
+        assert "top" not in slots and "bottom" not in slots and "shoes" not in slots
+
+
+def test_gender_age_group_season_and_stock_are_hard_rules():
+    result = _build("T2")
+    for worn in _worn(result, "T2"):
+        assert {p.gender for p in worn} <= {"女", None}
+        assert all(p.product.in_stock for p in worn[1:])
+        assert all(p.seasons & worn[0].seasons for p in worn[1:])
+    men = _build("T4")
+    assert all(p.gender in ("男", None) for worn in _worn(men, "T4") for p in worn)
+    assert gender_of(_p("K", "男童卫衣", "上衣")) == "男" and gender_of(_p("K", "儿童中性款外套", "外套")) is None
+    assert is_child(_p("K", "女童连衣裙", "连衣裙")) and not is_child(_p("K", "女款连衣裙", "连衣裙"))
+    assert seasons_of(_p("K", "轻薄羽绒服", "羽绒服")) == frozenset("秋冬")
+    assert seasons_of(_p("K", "夏季度假长裙", "连衣裙")) == frozenset("夏")
+    assert seasons_of(_p("K", "衬衫", "衬衫", 适用季节="四季")) == frozenset("春夏秋冬")
+
+
+def test_a_kids_piece_never_goes_with_an_adults():
+    shop = SHOP + [_p("K1", "女童公主鞋", "足下", 129, tags=["女童"], 适用季节="四季")]
+    wardrobe = _shop(shop)
+    result = build_outfits(wardrobe.piece("D1"), wardrobe, StylingRequest())
+    assert all("K1" not in o.sku_ids for o in result.outfits)
+
+
+def test_the_stated_occasion_picks_pieces_made_for_it_and_the_reason_says_so():
+    result = _build("B2", occasion=occasion_named("约会"))
+    assert len(result.outfits) == 3
+    for outfit in result.outfits:
+        assert "约会" in outfit.reason and "休闲" not in outfit.reason
+    assert parse_request("周末约会穿 这条裙子怎么搭").occasion.name == "约会"
+
+
+def test_budget_caps_the_added_items_and_a_shortfall_is_said_not_padded():
+    result = _build("B1", budget=Decimal(400))
+    assert result.outfits and all(o.added_total <= 400 for o in result.outfits)
+    tight = _build("B1", budget=Decimal(300))
+    assert len(tight.outfits) < 3 and "300" in tight.note and "未用不合适的商品凑数" in tight.note
+    for outfit in tight.outfits:
+        assert outfit.total == sum(i.price for i in outfit.items) + Decimal(159)   # the anchor counts
+
+
+def test_what_the_shopper_names_is_what_the_outfit_holds():
+    request = parse_request("这条裤子配什么鞋和包", categories=list(SHOP_SLOTS), slot_of=SHOP_SLOTS)
+    assert set(request.wanted_slots) == {"shoes", "bag"}
+    wardrobe = _shop()
+    result = build_outfits(wardrobe.piece("B1"), wardrobe, request)
+    assert len(result.outfits) == 3
+    assert all({wardrobe.piece(s).slot for s in o.sku_ids} <= {"shoes", "bag"} for o in result.outfits)
+    inside = parse_request("这件开衫里面穿什么")
+    assert inside.wanted_slots == ("base",)
+    result = build_outfits(wardrobe.piece("O2"), wardrobe, inside)
+    assert all({wardrobe.piece(s).slot for s in o.sku_ids} <= {"top", "bottom", "one_piece"} for o in result.outfits)
+    assert "bag" not in parse_request("包邮吗 这件怎么搭").wanted_slots
+
+
+def test_dislikes_and_the_wearer_the_shopper_names_are_kept():
+    request = parse_request("再来一套 不要连衣裙了 不喜欢粉色的")
+    assert "连衣裙" in request.avoid and "粉" in request.avoid and "one_piece" not in request.wanted_slots
+    unisex = SHOP + [_p("U1", "情侣款帆布鞋", "足下", 159, 适用季节="四季"),
+                     _p("U2", "男款卫衣", "上身单品", 199, tags=["男装"], 适用季节="四季"),
+                     _p("U3", "男款工装裤", "下身单品", 199, tags=["男装"], 适用季节="四季")]
+    wardrobe = _shop(unisex)
+    for_him = parse_request("给男朋友买的 这双鞋怎么搭")
+    assert for_him.wearer == "男"
+    result = build_outfits(wardrobe.piece("U1"), wardrobe, for_him)
+    assert result.outfits and all(wardrobe.piece(s).gender in ("男", None) for o in result.outfits for s in o.sku_ids)
+
+
+def test_a_sold_out_anchor_still_gets_outfits_with_a_note():
+    result = _build("S5")
+    assert result.outfits and "售罄" in result.note
+
+
+def test_english_questions_get_english_reasons_and_notes():
+    result = _build("B2", occasion=occasion_named("约会"), language="en")
+    assert all("with" in o.reason and "a date" in o.reason for o in result.outfits)
+    short = _build("B1", budget=Decimal(300), language="en")
+    assert "300" in short.note and "none were padded" in short.note
+
+
+def test_something_not_worn_gets_a_polite_note_and_no_outfits():
+    shop = SHOP + [_p("C1", "明前龙井 100g", "茶叶", 199)]
+    wardrobe = _shop(shop, SHOP_SLOTS | {"茶叶": "none"})
+    result = build_outfits(wardrobe.piece("C1"), wardrobe, StylingRequest())
+    assert result.outfits == () and "不是穿搭类商品" in result.note
+
+
+def test_check_outfits_names_each_violation_including_the_slot_rules():
+    catalog = {p.sku_id: p for p in SHOP}
+    problems = check_outfits([["T1", "D1"], ["T1", "D1"], ["S5", "O1", "O2"]], anchor=catalog["B1"], catalog=catalog,
+                             count=3, allowed_categories=None, slots=SHOP_SLOTS, budget=Decimal(300))
+    text = "\n".join(problems)
+    assert "T1 (top) and D1 (one_piece) cover the same part of the body" in text
+    assert "B1 (bottom) and D1 (one_piece)" in text
+    assert "O1 (outer) and O2 (outer)" in text
+    assert "S5 is sold out" in text and "over the budget of 300" in text
+    assert "outfits 1 and 2 are the same" in text
+
+
+STYLING = ["这条裤子怎么搭好看", "外套配什么鞋", "求穿搭", "给我配一身", "这件里面穿啥", "穿这个去见客户还要配点什么",
+           "感觉这件太素了 怎么穿能出彩一点", "这个包适合配什么衣服", "How would you style these trousers?",
+           "what goes with this coat for a dinner date", "有没有整套推荐"]
+OTHER = ["这件外套是什么面料", "平时穿L码 这个选什么码", "能机洗吗", "什么时候发货", "这个手机配什么充电器",
+         "婚礼穿这件会不会太随意", "搭配的腰带可以单独买吗", "What size should I get, I'm 170cm", "还有货吗"]
+
+
+def test_styling_questions_are_recognised_by_meaning(intent):
+    """A classifier, not a rule: on these sentences it never saw it misses at most one each way
+    (as shipped: 有没有整套推荐 is missed and a fabric question about a coat is taken for styling)."""
+    missed = [m for m in STYLING if not intent.asks(m)]
+    alarms = [m for m in OTHER if intent.asks(m)]
+    assert len(missed) <= 1, missed
+    assert len(alarms) <= 1, alarms
+
+
+def test_a_follow_up_is_styling_only_after_a_styling_question(intent):
+    asked = [Turn("customer", "这件大衣怎么搭"), Turn("agent", "亲，推荐这三套~")]
+    assert intent.asks("再来一套便宜点的", asked)
+    assert not intent.asks("再来一套便宜点的", [Turn("customer", "能开发票吗")])
+
+
+def test_suggest_outfits_finds_the_anchor_and_asks_when_there_is_none(intent):
+    wardrobe = _shop()
+    result = suggest_outfits("那条卡其色半裙怎么搭", [], sku_in_view="T1", wardrobe=wardrobe, intent=intent)
+    assert result.anchor.sku_id == "B2" and len(result.outfits) == 3
+    assert suggest_outfits("这件能机洗吗", [], sku_in_view="T1", wardrobe=wardrobe, intent=intent) is None
+    unknown = suggest_outfits("怎么搭配好看", [], sku_in_view=None, wardrobe=wardrobe, intent=intent)
+    assert unknown.anchor is None and "确认" in unknown.note
+    assert find_anchor("怎么搭", [Turn("customer", "黑色阔腿裤还有吗")], sku_in_view=None,
+                       wardrobe=wardrobe).sku_id == "B1"
+
+
+@pytest.mark.parametrize("message, budget", [
+    ("500以内 怎么搭", "500"), ("预算一千二 帮我配一套", "1200"), ("不超过2k", "2000"),
+    ("under 300 please, what goes with it", "300"), ("三百块以内的搭配", "300"),
+])
+def test_budget_forms(message, budget):
+    assert parse_request(message).budget == Decimal(budget)
+
+
+@pytest.mark.parametrize("message", ["175 70kg 怎么搭", "3天内能到吗 怎么搭", "平时穿42码 配什么鞋"])
+def test_numbers_that_are_not_budgets(message):
+    assert parse_request(message).budget is None

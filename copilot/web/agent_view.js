@@ -145,7 +145,10 @@ export function renderOutfits(el, s) {
   el.append(h("div", { class: "outfits" }, outfits.map((o, n) =>
     h("div", { class: "outfit-card", "data-testid": "outfit-card" },
       h("div", { class: "outfit-head" }, `方案${"一二三四五"[n] || n + 1}`, h("span", { class: "price" }, `合计 ${yuan(o.total)}`)),
-      h("ul", {}, o.items.map((i) => h("li", {}, h("span", { class: "item-title" }, i.title),
-        h("span", { class: "price" }, yuan(i.price))))),
+      h("ul", {}, [
+        s.outfits.anchor ? h("li", { class: "anchor-item" }, h("span", { class: "anchor-title" }, `本品 · ${s.outfits.anchor.title}`),
+          h("span", { class: "price" }, yuan(s.outfits.anchor.price))) : null,
+        ...o.items.map((i) => h("li", {}, h("span", { class: "item-title" }, i.title),
+          h("span", { class: "price" }, yuan(i.price))))]),
       h("p", { class: "small muted" }, o.reason)))));
 }

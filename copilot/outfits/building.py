@@ -1,0 +1,224 @@
+"""Outfits built around an anchor item from what the merchant has in stock, by slot.
+
+An outfit dresses the body with its anchor: what the anchor leaves uncovered of torso
+and legs is filled by a *form* (a one-piece, or a top and a bottom, or a top under a
+suit), then shoes when the store sells shoes that fit, then one finishing piece (an
+outer layer, a bag, a scarf...). When the shopper names what they want ("配双鞋和包",
+"里面穿什么"), the outfit holds just that. No two pieces cover one body region, so
+there is never a second top, a top over a dress, or two outer layers.
+
+Hard rules: in stock, the anchor's gender (unisex goes with both) and age group, a
+shared season (with the anchor, each other and the stated occasion), and the budget,
+which caps the *added* items' total. Soft rules rank candidates: the stated occasion's
+tags, style tags shared with the anchor, colour families that do not clash, and
+variety (a piece already used, a finishing slot already used, count against it).
+Outfits differ in their main piece or in two pieces; fewer than asked come with a note
+that says why, never padding.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from dataclasses import dataclass
+from decimal import Decimal
+
+from copilot.outfits.request import Occasion, StylingRequest
+from copilot.outfits.result import Outfit, OutfitItem, OutfitResult, outfits_differ
+from copilot.outfits.slots import BODY, FINISHING, SLOTS, conflicts, is_wearable, regions
+from copilot.outfits.wardrobe import COLOURS, GENDERS, REGION_INDEX, SEASON_INDEX, Piece, Wardrobe, bits, colours_clash
+from copilot.outfits import wording
+
+DEFAULT_COUNT = 3
+FULL = 3                # pieces added to the anchor from which an outfit needs no finishing piece
+POOL_SIZE = 8           # best candidates kept per slot
+CHEAP_EXTRA = 3         # cheapest candidates also kept per slot when there is a budget
+OCCASION_WEIGHT = 3.0
+OCCASION_FIRST = 3      # a slot with this many pieces for the stated occasion offers only those
+STYLE_WEIGHT = 1.0
+MAX_STYLE = 3           # shared style tags counted, at most
+COLOUR_MATCH = 0.5
+COLOUR_CLASH = 1.0      # a stated occasion outweighs a cool/warm mix
+REUSE_PENALTY = 2.0     # per earlier outfit that already used the piece
+FINISH_REUSE = 1.0      # per earlier outfit finished with a piece of the same slot
+FINISH_FLOOR = STYLE_WEIGHT   # a finishing piece shares a style or the occasion with the anchor
+ATTEMPTS = 6            # main pieces tried per outfit wanted
+
+# Ways to dress what the anchor leaves of torso and legs, by what is left.
+FORMS: dict[frozenset[str], tuple[tuple[str, ...], ...]] = {
+    BODY: (("one_piece",), ("top", "bottom")),
+    frozenset({"torso"}): (("top",),),
+    frozenset({"legs"}): (("bottom",),),
+    frozenset(): ((),),
+}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    needs: tuple[str, ...]          # one piece of each slot, the main piece first
+    finish: bool                    # add one finishing piece when there is room
+
+
+def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
+                  count: int = DEFAULT_COUNT) -> OutfitResult:
+    """Up to `count` outfits around `anchor`; `request.budget` caps the added items' total."""
+    language = request.language
+    notes = [wording.sold_out(anchor, language)] if not anchor.product.in_stock else []
+    if not is_wearable(anchor.slot):
+        return OutfitResult(OutfitItem.of(anchor.product), (), wording.not_apparel(anchor, language))
+    occasion = request.occasion
+    pools = {slot: _pool(slot, anchor, wardrobe, request) for slot in SLOTS if is_wearable(slot)}
+    plans = [p for p in _plans(anchor, request, pools) if all(pools[s] for s in p.needs)]
+    chosen = _compose(anchor, plans, pools, request.budget, count) if plans else []
+    outfits = tuple(_outfit(anchor, pieces, occasion, language) for pieces in chosen)
+    if len(outfits) < count:
+        notes.append(wording.shortfall(len(outfits), count, request.budget, language))
+    return OutfitResult(OutfitItem.of(anchor.product), outfits, wording.join(notes, language))
+
+
+def _plans(anchor: Piece, request: StylingRequest, pools: dict[str, list]) -> list[_Plan]:
+    """The outfit shapes to try, in turn: a form that dresses the body, shoes, a finishing
+    piece; or what the shopper asked for ("base": the garments, with shoes)."""
+    covered = anchor.covers
+    forms = [f for f in FORMS[BODY - covered] if not any(regions(s) & covered for s in f)]
+    shoes = ("shoes",) if anchor.slot != "shoes" and pools["shoes"] else ()
+    wanted = [s for s in request.wanted_slots if s == "base" or (s != anchor.slot and not regions(s) & covered)]
+    if not wanted:
+        return [_Plan(f + shoes, True) for f in forms if f or shoes] or [_Plan((), True)]
+    extra = tuple(s for s in wanted if s != "base")
+    if "base" not in wanted:
+        return [_Plan(extra, False)]
+    fitting = [f for f in forms if not any(conflicts(s, e) for s in f for e in extra if s != e)]
+    return [_Plan(tuple(dict.fromkeys(f + extra)), False) for f in fitting] or [_Plan(extra, False)]
+
+
+def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest) -> list[tuple[float, Piece]]:
+    """The best in-stock candidates of one slot for this anchor and request, with their scores."""
+    shelf = wardrobe.shelf(slot)
+    if shelf is None:
+        return []
+    occasion, budget = request.occasion, request.budget
+    keep = ((shelf.category != wardrobe.category_index[anchor.product.category]) & (shelf.child == anchor.child)
+            & (shelf.seasons & bits(anchor.seasons, SEASON_INDEX) != 0)
+            & (shelf.covers & bits(anchor.covers, REGION_INDEX) == 0))
+    wearer = anchor.gender or request.wearer      # the shopper's word counts for a unisex anchor
+    if wearer:
+        keep &= (shelf.gender == 0) | (shelf.gender == GENDERS[wearer])
+    if occasion:
+        keep &= shelf.seasons & bits(occasion.seasons, SEASON_INDEX) != 0
+    if budget is not None:
+        keep &= shelf.price <= float(budget)
+    named = [wardrobe.category_index[c] for c in request.wanted_categories
+             if c in wardrobe.category_index and wardrobe.slots[c].slot == slot]
+    if named:
+        keep &= np.isin(shelf.category, named)
+    rows = np.flatnonzero(keep)
+    if request.avoid:
+        rows = np.array([r for r in rows if not any(w in shelf.pieces[r].looks for w in request.avoid)], dtype=int)
+    if not len(rows):
+        return []
+    style = shelf.style[rows]
+    suits = style @ wardrobe.tag_vector(request.tags | (occasion.tags if occasion else frozenset())) > 0
+    if occasion:
+        suits |= np.array([occasion.name in shelf.titled[r] for r in rows])
+    colour = shelf.colour[rows]
+    anchor_colour = COLOURS[anchor.colour_family]
+    clash = {1: 2, 2: 1}.get(anchor_colour, -1)
+    scores = (STYLE_WEIGHT * np.minimum(MAX_STYLE, style @ wardrobe.tag_vector(anchor.style))
+              + OCCASION_WEIGHT * suits
+              - COLOUR_CLASH * (colour == clash)
+              + COLOUR_MATCH * ((colour != 0) & (anchor_colour != 0) & (colour != clash)))
+    if suits.sum() >= OCCASION_FIRST:      # enough pieces made for the occasion: only those
+        rows, scores = rows[suits], scores[suits]
+    prices = shelf.price[rows]
+    order = np.lexsort((rows, prices, -scores))[:POOL_SIZE]
+    best = [(float(scores[i]), shelf.pieces[rows[i]]) for i in order]
+    if budget is not None:
+        kept = {piece.sku_id for _, piece in best}
+        cheap = np.lexsort((-scores, prices))[:CHEAP_EXTRA + POOL_SIZE]
+        best += [(float(scores[i]), shelf.pieces[rows[i]]) for i in cheap
+                 if shelf.pieces[rows[i]].sku_id not in kept][:CHEAP_EXTRA]
+    return best
+
+
+def _colour_score(a: Piece, b: Piece) -> float:
+    if colours_clash(a.colour_family, b.colour_family):
+        return -COLOUR_CLASH
+    if a.colour_family and b.colour_family:
+        return COLOUR_MATCH
+    return 0.0
+
+
+def _compose(anchor: Piece, plans: list[_Plan], pools: dict[str, list[tuple[float, Piece]]],
+             budget: Decimal | None, count: int) -> list[list[Piece]]:
+    """Main pieces in rank order, the plans taking turns; keep outfits that differ from those kept."""
+    chosen: list[list[Piece]] = []
+    used: Counter[str] = Counter()
+    finished: Counter[str] = Counter()
+    mains = _mains(plans, pools)
+    for plan, main in mains[: max(count * ATTEMPTS, len(plans))]:
+        pieces = _fill(anchor, plan, main, pools, used, finished, budget)
+        if pieces is None:
+            continue
+        skus = [p.sku_id for p in pieces]
+        if all(outfits_differ(skus, [p.sku_id for p in c]) for c in chosen):
+            chosen.append(pieces)
+            used.update(skus)
+            finished.update(p.slot for p in pieces[len(plan.needs):])
+            if len(chosen) == count:
+                break
+    return chosen
+
+
+def _mains(plans: list[_Plan], pools: dict[str, list[tuple[float, Piece]]]) -> list[tuple[_Plan, Piece | None]]:
+    """(plan, main piece) pairs, rank by rank across the plans."""
+    if all(not p.needs for p in plans):
+        return [(plans[0], None)] * (1 + sum(len(pools[s]) for s in FINISHING))
+    depth = max(len(pools[p.needs[0]]) for p in plans if p.needs)
+    return [(plan, pools[plan.needs[0]][rank][1]) for rank in range(depth) for plan in plans
+            if plan.needs and rank < len(pools[plan.needs[0]])]
+
+
+def _fill(anchor: Piece, plan: _Plan, main: Piece | None, pools: dict[str, list[tuple[float, Piece]]],
+          used: Counter[str], finished: Counter[str], budget: Decimal | None) -> list[Piece] | None:
+    """The plan's pieces around `main`, best first under the budget, or None when one is missing."""
+    pieces = [main] if main is not None else []
+    needs = list(plan.needs[1:] if main is not None else plan.needs)
+    spent = sum((p.product.price for p in pieces), Decimal(0))
+    for n, slot in enumerate(needs):
+        reserve = sum((min(p.product.price for _, p in pools[s]) for s in needs[n + 1:]), Decimal(0))
+        best = _best(pools[slot], [anchor, *pieces], used, budget, spent + reserve)
+        if best is None:
+            return None
+        pieces.append(best)
+        spent += best.product.price
+    if budget is not None and spent > budget:
+        return None
+    if plan.finish and len(pieces) < FULL:
+        options = [(score - FINISH_REUSE * finished[slot], piece) for slot in FINISHING
+                   for score, piece in pools[slot] if score >= FINISH_FLOOR]
+        best = _best(options, [anchor, *pieces], used, budget, spent)
+        if best is not None:
+            pieces.append(best)
+    return pieces or None
+
+
+def _best(options: Sequence[tuple[float, Piece]], worn: list[Piece], used: Counter[str],
+          budget: Decimal | None, spent: Decimal) -> Piece | None:
+    fitting = [
+        (score + sum(_colour_score(p, other) for other in worn[1:]) - REUSE_PENALTY * used[p.sku_id], p)
+        for score, p in options
+        if all(p.goes_with(other) and p.sku_id != other.sku_id for other in worn)
+        and (budget is None or spent + p.product.price <= budget)
+    ]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda o: (o[0], -o[1].product.price, o[1].sku_id))[1]
+
+
+def _outfit(anchor: Piece, pieces: list[Piece], occasion: Occasion | None, language: str) -> Outfit:
+    added = sum((p.product.price for p in pieces), Decimal(0))
+    return Outfit(items=tuple(OutfitItem.of(p.product) for p in pieces),
+                  total=anchor.product.price + added, added_total=added,
+                  reason=wording.reason(anchor, pieces, occasion, language))
