@@ -62,7 +62,17 @@ def read_slots(products: Iterable[Product], embed: Embed, *, settings: Mapping[s
     return choices
 
 
+_READ: dict[tuple, SlotChoice] = {}     # readings are the classifier's and the texts' alone
+
+
 def read_one(category: str, titles: list[str], embed: Embed, classifier: TextClassifier) -> SlotChoice:
+    key = (id(classifier), category, tuple(titles))
+    if key not in _READ:
+        _READ[key] = _read(category, titles, embed, classifier)
+    return _READ[key]
+
+
+def _read(category: str, titles: list[str], embed: Embed, classifier: TextClassifier) -> SlotChoice:
     texts = [category, *titles]
     weights = np.array([NAME_WEIGHT] + [1.0] * len(titles))
     probs = np.array([classifier.probabilities(embed(text), text) for text in texts])
