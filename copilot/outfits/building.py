@@ -31,10 +31,12 @@ from copilot.outfits.wardrobe import COLOURS, GENDERS, REGION_INDEX, SEASON_INDE
 from copilot.outfits import wording
 
 DEFAULT_COUNT = 3
-FULL = 3                # pieces added to the anchor from which an outfit needs no finishing piece
+FULL = 2                # pieces added to the anchor from which an outfit needs no finishing piece
 POOL_SIZE = 8           # best candidates kept per slot
 CHEAP_EXTRA = 3         # cheapest candidates also kept per slot when there is a budget
 OCCASION_WEIGHT = 3.0
+FORMALITY_WEIGHT = 3.0  # per standard deviation of a category's formality, towards the target
+AFFINITY_WEIGHT = 2.0   # per standard deviation of category affinity within a slot
 OCCASION_FIRST = 3      # a slot with this many pieces for the stated occasion offers only those
 STYLE_WEIGHT = 1.0
 MAX_STYLE = 3           # shared style tags counted, at most
@@ -68,7 +70,9 @@ def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
     if not is_wearable(anchor.slot):
         return OutfitResult(OutfitItem.of(anchor.product), (), wording.not_apparel(anchor, language))
     occasion = request.occasion
-    pools = {slot: _pool(slot, anchor, wardrobe, request) for slot in SLOTS if is_wearable(slot)}
+    affinity = wardrobe.affinity(request.meaning, anchor.product.category) if request.meaning is not None \
+        else np.zeros(len(wardrobe.category_index))
+    pools = {slot: _pool(slot, anchor, wardrobe, request, affinity) for slot in SLOTS if is_wearable(slot)}
     plans = [p for p in _plans(anchor, request, pools) if all(pools[s] for s in p.needs)]
     chosen = _compose(anchor, plans, pools, request.budget, count) if plans else []
     outfits = tuple(_outfit(anchor, pieces, occasion, language) for pieces in chosen)
@@ -93,8 +97,11 @@ def _plans(anchor: Piece, request: StylingRequest, pools: dict[str, list]) -> li
     return [_Plan(tuple(dict.fromkeys(f + extra)), False) for f in fitting] or [_Plan(extra, False)]
 
 
-def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest) -> list[tuple[float, Piece]]:
-    """The best in-stock candidates of one slot for this anchor and request, with their scores."""
+def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
+          affinity: np.ndarray) -> list[tuple[float, Piece]]:
+    """The best in-stock candidates of one slot for this anchor and request, with their scores;
+    `affinity` ranks the slot's categories by meaning (a hiking question's boots before its
+    basketball shoes), standardised within the slot."""
     shelf = wardrobe.shelf(slot)
     if shelf is None:
         return []
@@ -107,6 +114,7 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest)
         keep &= (shelf.gender == 0) | (shelf.gender == GENDERS[wearer])
     if occasion:
         keep &= shelf.seasons & bits(occasion.seasons, SEASON_INDEX) != 0
+    keep &= shelf.seasons & bits(request.seasons, SEASON_INDEX) != 0
     if budget is not None:
         keep &= shelf.price <= float(budget)
     named = [wardrobe.category_index[c] for c in request.wanted_categories
@@ -128,7 +136,9 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest)
     scores = (STYLE_WEIGHT * np.minimum(MAX_STYLE, style @ wardrobe.tag_vector(anchor.style))
               + OCCASION_WEIGHT * suits
               - COLOUR_CLASH * (colour == clash)
-              + COLOUR_MATCH * ((colour != 0) & (anchor_colour != 0) & (colour != clash)))
+              + COLOUR_MATCH * ((colour != 0) & (anchor_colour != 0) & (colour != clash))
+              + AFFINITY_WEIGHT * _standardised(affinity, shelf.category)[rows]
+              + FORMALITY_WEIGHT * _dress_target(anchor, wardrobe, occasion) * wardrobe.formality[shelf.category[rows]])
     if suits.sum() >= OCCASION_FIRST:      # enough pieces made for the occasion: only those
         rows, scores = rows[suits], scores[suits]
     prices = shelf.price[rows]
@@ -140,6 +150,24 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest)
         best += [(float(scores[i]), shelf.pieces[rows[i]]) for i in cheap
                  if shelf.pieces[rows[i]].sku_id not in kept][:CHEAP_EXTRA]
     return best
+
+
+def _dress_target(anchor: Piece, wardrobe: Wardrobe, occasion: Occasion | None) -> float:
+    """How dressed-up the pieces should be: as the occasion asks, else like the anchor (-1..1)."""
+    if occasion and occasion.formality:
+        return float(occasion.formality)
+    return float(np.clip(wardrobe.formality[wardrobe.category_index[anchor.product.category]], -1, 1))
+
+
+def _standardised(affinity: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """Each piece's category affinity as a z-score among the slot's categories (0 for one)."""
+    present = np.unique(categories)
+    values = affinity[present]
+    spread = values.std()
+    z = np.zeros(len(affinity))
+    if spread > 0:
+        z[present] = (values - values.mean()) / spread
+    return z[categories]
 
 
 def _colour_score(a: Piece, b: Piece) -> float:

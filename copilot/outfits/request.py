@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
+
 from copilot.language import Language, language_of
 from copilot.outfits.wardrobe import COLOUR_WORDS, SEASONS, Wardrobe
 from copilot.turns import Turn
@@ -41,28 +43,30 @@ class Occasion:
     pattern: re.Pattern
     tags: frozenset[str]
     seasons: frozenset[str] = SEASONS
+    formality: int = 0               # +1 dressed up (a wedding), -1 dressed down (sport), 0 either
 
 
-def _occasion(name: str, en: str, words: str, tags: str, seasons: str = "春夏秋冬") -> Occasion:
-    return Occasion(name, en, re.compile(words, re.IGNORECASE), frozenset(tags.split()), frozenset(seasons))
+def _occasion(name: str, en: str, words: str, tags: str, seasons: str = "春夏秋冬", formality: int = 0) -> Occasion:
+    return Occasion(name, en, re.compile(words, re.IGNORECASE), frozenset(tags.split()), frozenset(seasons),
+                    formality)
 
 
 # Most specific first: the first that a text names is its occasion (约会 before 周末's 休闲).
 OCCASIONS: tuple[Occasion, ...] = (
-    _occasion("婚礼", "a wedding", r"结婚|婚礼|婚宴|喜宴|新郎|伴郎|伴娘|花童|wedding", "婚礼 正装 派对 礼服"),
-    _occasion("面试", "an interview", r"面试|interview", "面试 正装 商务"),
+    _occasion("婚礼", "a wedding", r"结婚|婚礼|婚宴|喜宴|新郎|伴郎|伴娘|花童|wedding", "婚礼 正装 派对 礼服", formality=1),
+    _occasion("面试", "an interview", r"面试|比赛|演出|典礼|毕业|interview", "面试 正装 商务", formality=1),
     _occasion("约会", "a date", r"约会|见家长|相亲|\bdate\b", "约会 甜美 浪漫"),
-    _occasion("派对", "a party", r"派对|聚会|晚宴|年会|酒会|生日会|party|dinner", "派对 礼服"),
-    _occasion("海边", "the beach", r"海边|沙滩|海岛|三亚|beach", "度假 休闲 海边", "夏"),
-    _occasion("商务", "business", r"商务|开会|见客户|谈判|出差|business|meeting", "商务 正装 出差"),
-    _occasion("通勤", "work", r"上班|通勤|办公|职场|office|\bwork\b", "通勤 商务 办公"),
+    _occasion("派对", "a party", r"派对|聚会|晚宴|年会|酒会|生日会|party|dinner", "派对 礼服", formality=1),
+    _occasion("海边", "the beach", r"海边|沙滩|海岛|三亚|beach", "度假 休闲 海边", "夏", -1),
+    _occasion("商务", "business", r"商务|开会|见客户|谈判|出差|business|meeting", "商务 正装 出差", formality=1),
+    _occasion("通勤", "work", r"上班|通勤|办公|职场|office|\bwork\b", "通勤 商务 办公", formality=1),
     _occasion("汉服活动", "a hanfu outing", r"汉服|古风|国风|漫展|拍照|写真|cosplay|photo", "汉服 古风 国风 拍照"),
-    _occasion("运动", "sport", r"运动|健身|跑步|瑜伽|篮球|球场|\bgym\b|sport|running|yoga", "运动 健身 跑步 瑜伽"),
-    _occasion("户外", "the outdoors", r"户外|爬山|露营|徒步|登山|hiking|camping", "户外 运动 徒步"),
-    _occasion("上学", "school", r"上学|开学|校园|上课|幼儿园|学校|school", "学生 校园 上学"),
-    _occasion("度假", "a trip", r"度假|旅游|旅行|出游|出去玩|vacation|holiday|trip|travel", "度假 旅行 休闲"),
+    _occasion("运动", "sport", r"运动|健身|跑步|瑜伽|篮球|打球|球场|网球|羽毛球|骑行|马拉松|普拉提|\bgym\b|sport|running|yoga|marathon", "运动 健身 跑步 瑜伽", formality=-1),
+    _occasion("户外", "the outdoors", r"户外|爬山|露营|徒步|登山|hiking|camping", "户外 运动 徒步", formality=-1),
+    _occasion("上学", "school", r"上学|开学|校园|上课|幼儿园|学校|school", "学生 校园 上学", formality=-1),
+    _occasion("度假", "a trip", r"度假|旅游|旅行|出游|出去玩|vacation|holiday|trip|travel", "度假 旅行 休闲", formality=-1),
     _occasion("节日", "the holidays", r"过年|春节|新年|拜年|中秋|圣诞|christmas|new year", "节日 新年 喜庆"),
-    _occasion("休闲", "every day", r"周末|逛街|日常|休闲|weekend|casual|everyday", "休闲 日常"),
+    _occasion("休闲", "every day", r"周末|逛街|日常|休闲|weekend|casual|everyday", "休闲 日常", formality=-1),
 )
 
 # Words for a slot in the shopper's language -> the slots they name; "base" is whatever
@@ -89,6 +93,9 @@ SLOT_WORDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
 # A whole outfit asked for: what it holds is the builder's to choose, whatever else is named.
 WHOLE = re.compile(r"一身|一整套|整套|全套|全身|从头到脚|里里外外|full (look|outfit)|head to toe|whole (look|outfit)",
                    re.IGNORECASE)
+# Seasons the shopper says ("夏天穿", "冬天去爬山") narrow the pieces to those worn then.
+SEASON_SAID = re.compile(r"([春夏秋冬])(?:天|季|日)|(spring|summer|autumn|fall|winter)", re.IGNORECASE)
+_SEASON_EN = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬"}
 # What the shopper does not want ("不要背心了", "不太喜欢粉色的", "no hoodies"): the words after it.
 AVOID = re.compile(r"(?:不要|别要|别给|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
                    r"([\u4e00-\u9fffA-Za-z]{1,6}?)(?:了|的|色的|色|[，。,.!！?？\s]|$)", re.IGNORECASE)
@@ -114,7 +121,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _SUFFIX = {"k": 1000, "千": 1000, "w": 10000, "万": 10000}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StylingRequest:
     occasion: Occasion | None = None
     budget: Decimal | None = None               # cap on the added items' total, CNY
@@ -123,6 +130,8 @@ class StylingRequest:
     tags: frozenset[str] = frozenset()          # the merchant's own tags the shopper said ("网球", "通勤")
     wearer: str | None = None                   # '男' or '女' when the shopper says who wears it
     avoid: tuple[str, ...] = ()                 # words of what the shopper does not want
+    seasons: frozenset[str] = SEASONS           # the seasons the shopper says it is worn in
+    meaning: np.ndarray | None = None           # the e5 vector of what the shopper said (message and turns before)
     language: Language = "zh"
 
 
@@ -141,6 +150,7 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
     said = frozenset(t for t in tags if len(t) > 1 and any(t in text for text in texts))
     language = language_of(message)
     avoid = tuple(dict.fromkeys(m.group(1).lower() for text in texts for m in AVOID.finditer(text)))
+    seasons = next((found for found in map(_find_seasons, texts) if found), SEASONS)
     asking = AVOID.sub(" ", _asking(message))        # what is not wanted is not asked for
     named = [c for c in sorted(categories, key=len, reverse=True) if c in asking]
     for category in named:
@@ -155,7 +165,7 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
         wanted = []                 # "一身衣服": a whole outfit, shoes and all
     return StylingRequest(occasion=occasion, budget=budget, wanted_slots=tuple(dict.fromkeys(wanted)),
                           wanted_categories=tuple(dict.fromkeys(named)), tags=said, wearer=wearer, avoid=avoid,
-                          language=language)
+                          seasons=seasons, language=language)
 
 
 def find_occasion(text: str) -> Occasion | None:
@@ -190,6 +200,10 @@ def find_anchor(message: str, history: Sequence[Turn], *, sku_in_view: str | Non
 
 def recent_customer_turns(history: Sequence[Turn]) -> list[Turn]:
     return [t for t in reversed(history[-HISTORY_TURNS:]) if t.role == "customer"]
+
+
+def _find_seasons(text: str) -> frozenset[str]:
+    return frozenset(m.group(1) or _SEASON_EN[m.group(2).lower()] for m in SEASON_SAID.finditer(text))
 
 
 def _find_wearer(text: str) -> str | None:

@@ -49,17 +49,42 @@ def read_slots(products: Iterable[Product], embed: Embed, *, settings: Mapping[s
                classifier: TextClassifier | None = None) -> dict[str, SlotChoice]:
     """category -> its slot, for every category of `products`."""
     classifier = classifier or shipped("slot_reader")
-    titles: dict[str, list[Product]] = defaultdict(list)
-    for product in products:
-        titles[product.category].append(product)
     choices = {}
-    for category, items in sorted(titles.items()):
+    for category, titles in shown_titles(products).items():
         if category in settings:
             choices[category] = SlotChoice(category, settings[category], 1.0, "merchant")
             continue
-        shown = sorted(items, key=lambda p: (not p.in_stock, p.sku_id))[:TITLES_PER_CATEGORY]
-        choices[category] = read_one(category, [p.title for p in shown], embed, classifier)
+        choices[category] = read_one(category, titles, embed, classifier)
     return choices
+
+
+def shown_titles(products: Iterable[Product]) -> dict[str, list[str]]:
+    """category -> the titles it is read by: a few, in-stock first, in a stable order."""
+    items: dict[str, list[Product]] = defaultdict(list)
+    for product in products:
+        items[product.category].append(product)
+    return {category: [p.title for p in sorted(found, key=lambda p: (not p.in_stock, p.sku_id))[:TITLES_PER_CATEGORY]]
+            for category, found in sorted(items.items())}
+
+
+# The dressed-up/dressed-down direction of meaning, from two short descriptions.
+FORMAL = "正装 礼服 商务正式场合 西装 衬衫 西裤 皮鞋 公文包 formal business wear"
+CASUAL = "休闲 运动 日常随意 卫衣 T恤 运动裤 运动鞋 双肩包 casual sportswear"
+
+
+def formal_axis(embed: Embed) -> np.ndarray:
+    """Unit vector from casual to formal in e5 space: a category's projection on it says how
+    dressed-up it is."""
+    axis = embed(FORMAL) - embed(CASUAL)
+    return axis / (np.linalg.norm(axis) or 1.0)
+
+
+def category_vector(category: str, titles: list[str], embed: Embed) -> np.ndarray:
+    """What a category means: its name and titles' e5 vectors, weighted as in the reading, unit length."""
+    vectors = np.array([embed(text) for text in [category, *titles]])
+    weights = np.array([NAME_WEIGHT] + [1.0] * len(titles))
+    mean = (vectors * weights[:, None]).sum(axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
 
 
 _READ: dict[tuple, SlotChoice] = {}     # readings are the classifier's and the texts' alone

@@ -3,16 +3,26 @@ outfits built from the merchant's wardrobe (rebuilt when its knowledge version c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
 
 from copilot.outfits import wording
 from copilot.outfits.building import DEFAULT_COUNT, build_outfits
 from copilot.outfits.intent import StylingIntent
-from copilot.outfits.request import find_anchor, parse_request
+from copilot.outfits.request import find_anchor, parse_request, recent_customer_turns
 from copilot.outfits.result import OutfitResult
-from copilot.outfits.slot_reader import Embed, SlotChoice, read_slots
+from copilot.outfits.slot_reader import Embed, SlotChoice, category_vector, formal_axis, read_slots, shown_titles
 from copilot.outfits.wardrobe import Wardrobe
 from copilot.language import language_of
 from copilot.turns import Turn
+
+
+MEANING_TURNS = 2           # the shopper's earlier messages read with this one for what it means
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / (np.linalg.norm(vector) or 1.0)
 
 
 def suggest_outfits(message: str, history: Sequence[Turn] = (), *, sku_in_view: str | None,
@@ -26,6 +36,8 @@ def suggest_outfits(message: str, history: Sequence[Turn] = (), *, sku_in_view: 
     slot_of = {c: choice.slot for c, choice in wardrobe.slots.items()}
     request = parse_request(message, history, categories=sorted(wardrobe.categories), slot_of=slot_of,
                             tags=wardrobe.tags)
+    said = [message, message] + [t.text for t in recent_customer_turns(history)[:MEANING_TURNS]]
+    request = replace(request, meaning=_unit(np.mean([intent.embed(text) for text in said], axis=0)))
     return build_outfits(wardrobe.piece(anchor.sku_id), wardrobe, request, count=count)
 
 
@@ -45,7 +57,8 @@ class Stylist:
         if cached is None or cached[0] != version:
             products = self.kb.products(merchant)
             slots = read_slots(products, self.embed, settings=self.kb.slot_settings(merchant))
-            cached = self._cache[merchant] = (version, Wardrobe.of(products, slots))
+            meanings = {c: category_vector(c, titles, self.embed) for c, titles in shown_titles(products).items()}
+            cached = self._cache[merchant] = (version, Wardrobe.of(products, slots, meanings, formal_axis(self.embed)))
         return cached[1]
 
     def slots(self, merchant: str) -> dict[str, SlotChoice]:

@@ -8,7 +8,7 @@ outfit scans only the slots it needs.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -139,6 +139,8 @@ class Piece:
 
 
 GENDERS = {None: 0, "男": 1, "女": 2}
+SHOP_WIDE = 0.5         # a tag on more than this share of a shop's pieces says nothing about one of them
+_AUDIENCE_TAG = re.compile(rf"{_GENDER.pattern}|{UNISEX.pattern}|{CHILD.pattern}|^(男|女)$", re.IGNORECASE)
 COLOURS = {None: 0, "冷": 1, "暖": 2, "中性": 3}
 
 
@@ -169,7 +171,7 @@ class Shelf:
     def of(cls, pieces: list[Piece], categories: Mapping[str, int], tags: Mapping[str, int]) -> Shelf:
         style = np.zeros((len(pieces), len(tags)), dtype=np.float32)
         for row, piece in enumerate(pieces):
-            style[row, [tags[t] for t in piece.style]] = 1.0
+            style[row, [tags[t] for t in piece.style if t in tags]] = 1.0
         return cls(pieces, np.array([GENDERS[p.gender] for p in pieces], dtype=np.int8),
                    np.array([p.child for p in pieces], dtype=bool),
                    np.array([bits(p.seasons, SEASON_INDEX) for p in pieces], dtype=np.int16),
@@ -183,25 +185,47 @@ class Shelf:
 class Wardrobe:
     """Every product of one catalog by sku; in-stock pieces by slot, as `Shelf` columns."""
 
-    def __init__(self, pieces: dict[str, Piece], slots: Mapping[str, SlotChoice]):
+    def __init__(self, pieces: dict[str, Piece], slots: Mapping[str, SlotChoice],
+                 meanings: Mapping[str, np.ndarray] | None = None, formal: np.ndarray | None = None):
         self._pieces = pieces
         self.slots = dict(slots)
         self._by_category: dict[str, list[Piece]] = defaultdict(list)
         self.tags = frozenset(t for piece in pieces.values() for t in piece.style)
-        self.tag_index = {t: n for n, t in enumerate(sorted(self.tags))}
+        counts = Counter(t for piece in pieces.values() for t in piece.style)
+        # the tags that tell pieces apart: not the shop's audience, not on most of its pieces
+        self.tag_index = {t: n for n, t in enumerate(sorted(
+            t for t, n in counts.items() if n <= SHOP_WIDE * len(pieces) and not _AUDIENCE_TAG.search(t)))}
         in_stock: dict[str, list[Piece]] = defaultdict(list)
         for piece in pieces.values():
             self._by_category[piece.product.category].append(piece)
             if piece.product.in_stock:
                 in_stock[piece.slot].append(piece)
         self.category_index = {c: n for n, c in enumerate(sorted(self._by_category))}
+        # each category's meaning (`slot_reader.category_vector`), rows in category_index order
+        self.meanings = np.array([meanings[c] for c in self.category_index]) if meanings else None
+        # how dressed-up each category is, standardised over the shop's categories (0 unknown)
+        self.formality = np.zeros(len(self.category_index))
+        if self.meanings is not None and formal is not None and len(self.category_index) > 1:
+            raw = self.meanings @ formal
+            self.formality = (raw - raw.mean()) / (raw.std() or 1.0)
         self._shelves = {slot: Shelf.of(sorted(found, key=lambda p: p.sku_id), self.category_index, self.tag_index)
                          for slot, found in in_stock.items()}
 
     @classmethod
-    def of(cls, products: Iterable[Product], slots: Mapping[str, SlotChoice]) -> Wardrobe:
-        """`slots` holds every category's choice (`slot_reader.read_slots`)."""
-        return cls({p.sku_id: Piece.of(p, slots[p.category]) for p in products}, slots)
+    def of(cls, products: Iterable[Product], slots: Mapping[str, SlotChoice],
+           meanings: Mapping[str, np.ndarray] | None = None, formal: np.ndarray | None = None) -> Wardrobe:
+        """`slots` holds every category's choice (`slot_reader.read_slots`); `meanings` each
+        category's vector (`slot_reader.category_vector`) and `formal` the casual-to-formal
+        direction (`slot_reader.formal_axis`), without which no category is preferred for
+        what the message says or how dressed-up it is."""
+        return cls({p.sku_id: Piece.of(p, slots[p.category]) for p in products}, slots, meanings, formal)
+
+    def affinity(self, meaning: np.ndarray, anchor_category: str) -> np.ndarray:
+        """Per category (category_index order): how near it is to what the shopper said and to
+        the anchor's category, in meaning; zeros without category vectors."""
+        if self.meanings is None:
+            return np.zeros(len(self.category_index))
+        return self.meanings @ meaning + self.meanings @ self.meanings[self.category_index[anchor_category]]
 
     def piece(self, sku_id: str) -> Piece | None:
         return self._pieces.get(sku_id)
