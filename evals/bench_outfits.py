@@ -15,7 +15,7 @@ import numpy as np
 
 from copilot.outfits.building import build_outfits
 from copilot.outfits.request import StylingRequest, occasion_named
-from copilot.outfits.slot_reader import read_slots
+from copilot.outfits.slot_reader import category_vector, formal_axis, read_slots, shown_titles
 from copilot.outfits.wardrobe import Wardrobe
 from knowledge.embedders import E5Embedder
 from knowledge.records import Product
@@ -25,8 +25,9 @@ CATEGORIES = ["衬衫", "T恤", "毛衣", "卫衣", "牛仔裤", "西裤", "半�
 TAGS = ["商务", "休闲", "婚礼", "通勤", "约会", "派对", "度假", "运动", "正装", "冷色", "暖色"]
 COLOURS = ["黑色", "白色", "藏青色", "驼色", "灰色", "酒红色", "浅蓝色", "卡其色"]
 SEASONS = ["春秋", "秋冬", "夏季", "四季", "春夏"]
-REQUESTS = [StylingRequest(), StylingRequest(occasion=occasion_named("婚礼")), StylingRequest(budget=Decimal(800)),
-            StylingRequest(occasion=occasion_named("海边"), wanted_slots=("bag", "shoes"))]
+REQUESTS = [({}, "这件怎么搭"), ({"occasion": occasion_named("婚礼")}, "婚礼穿 配什么"),
+            ({"budget": Decimal(800)}, "800以内帮我配一身"),
+            ({"occasion": occasion_named("海边"), "wanted_slots": ("bag", "shoes")}, "去海边 配什么鞋和包")]
 
 
 def catalog(n: int, rng: random.Random) -> list[Product]:
@@ -48,19 +49,21 @@ def main() -> None:
     embed = lru_cache(maxsize=None)(E5Embedder().embed_query)
     start = time.perf_counter()
     slots = read_slots(products, embed)
+    meanings = {c: category_vector(c, titles, embed) for c, titles in shown_titles(products).items()}
     read_ms = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    wardrobe = Wardrobe.of(products, slots)
+    wardrobe = Wardrobe.of(products, slots, meanings, formal_axis(embed))
     built_ms = (time.perf_counter() - start) * 1000
+    requests = [StylingRequest(**fields, meaning=embed(message)) for fields, message in REQUESTS]
     times, made = [], []
     for n in range(args.runs):
         anchor = wardrobe.piece(rng.choice(products).sku_id)
         start = time.perf_counter()
-        result = build_outfits(anchor, wardrobe, REQUESTS[n % len(REQUESTS)])
+        result = build_outfits(anchor, wardrobe, requests[n % len(requests)])
         times.append((time.perf_counter() - start) * 1000)
         made.append(len(result.outfits))
     print(f"| outfits, {args.skus} SKUs | value |\n|---|---|\n"
-          f"| slots read ({len(slots)} categories, once per knowledge version) | {read_ms:.0f} ms |\n"
+          f"| slots and meanings read ({len(slots)} categories, once per knowledge version) | {read_ms:.0f} ms |\n"
           f"| wardrobe built (once per knowledge version) | {built_ms:.0f} ms |\n"
           f"| build_outfits p50 / p95 / p99 over {args.runs} runs | {np.percentile(times, 50):.2f} / "
           f"{np.percentile(times, 95):.2f} / {np.percentile(times, 99):.2f} ms |\n"

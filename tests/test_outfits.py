@@ -286,3 +286,51 @@ def test_budget_forms(message, budget):
 @pytest.mark.parametrize("message", ["175 70kg 怎么搭", "3天内能到吗 怎么搭", "平时穿42码 配什么鞋"])
 def test_numbers_that_are_not_budgets(message):
     assert parse_request(message).budget is None
+
+
+def _meaningful(products, slots, embed) -> Wardrobe:
+    """A wardrobe with its categories' meanings and the formal direction, as the stylist builds it."""
+    from copilot.outfits.slot_reader import category_vector, formal_axis, shown_titles
+    meanings = {c: category_vector(c, titles, embed) for c, titles in shown_titles(products).items()}
+    return Wardrobe.of(products, {c: SlotChoice(c, s, 1.0, "merchant") for c, s in slots.items()}, meanings,
+                       formal_axis(embed))
+
+
+DRESSY = [
+    _p("M1", "男士白色商务衬衫 免烫", "衬衣类", 199, tags=["男装"], 适用季节="四季"),
+    _p("M2", "男士浅蓝牛津纺衬衫", "衬衣类", 179, tags=["男装"], 适用季节="四季"),
+    _p("P1", "男士修身西裤 黑色", "裤装", 259, tags=["男装"], 适用季节="四季"),
+    _p("F1", "男士德比正装皮鞋 黑色 牛皮", "正装皮鞋", 499, tags=["男装"], 适用季节="四季"),
+    _p("F2", "男士牛津布洛克皮鞋 棕色", "正装皮鞋", 459, tags=["男装"], 适用季节="四季"),
+    _p("F3", "男士商务乐福皮鞋", "正装皮鞋", 429, tags=["男装"], 适用季节="四季"),
+    _p("R1", "男士缓震跑步鞋 网面透气", "跑鞋", 399, tags=["男装"], 适用季节="四季"),
+    _p("R2", "男士轻量慢跑鞋", "跑鞋", 359, tags=["男装"], 适用季节="四季"),
+    _p("R3", "男士运动休闲鞋 白色", "跑鞋", 329, tags=["男装"], 适用季节="四季"),
+]
+DRESSY_SLOTS = {"衬衣类": "top", "裤装": "bottom", "正装皮鞋": "shoes", "跑鞋": "shoes"}
+
+
+def test_the_occasion_dress_picks_the_category_by_meaning(embed, intent):
+    """Two shoe categories named by this shop alone: a wedding gets the dress shoes, a run the
+    running shoes, with no word of either category in the message."""
+    wardrobe = _meaningful(DRESSY, DRESSY_SLOTS, embed)
+    wedding = suggest_outfits("下周参加婚礼 这条西裤怎么搭", [], sku_in_view="P1", wardrobe=wardrobe, intent=intent)
+    shoes = [wardrobe.piece(s).product.category for o in wedding.outfits for s in o.sku_ids
+             if wardrobe.piece(s).slot == "shoes"]
+    assert shoes and set(shoes) == {"正装皮鞋"}, shoes
+    run = suggest_outfits("周末去公园跑步 这件衬衫怎么搭", [], sku_in_view="M2", wardrobe=wardrobe, intent=intent)
+    shoes = [wardrobe.piece(s).product.category for o in run.outfits for s in o.sku_ids
+             if wardrobe.piece(s).slot == "shoes"]
+    assert shoes.count("跑鞋") > shoes.count("正装皮鞋"), shoes
+
+
+def test_a_wish_in_the_shoppers_words_and_the_season_they_say_are_kept():
+    wish = parse_request("再来一套 想穿雪纺的")
+    assert wish.wishes == ("雪纺",)
+    result = build_outfits(_shop().piece("B1"), _shop(), wish)
+    assert _shop().piece(result.outfits[0].sku_ids[0]).product.title.count("雪纺") == 1
+    winter = parse_request("冬天穿 这条裤子怎么搭")
+    assert winter.seasons == frozenset("冬")
+    for outfit in build_outfits(_shop().piece("B1"), _shop(), winter).outfits:
+        assert all("冬" in _shop().piece(s).seasons for s in outfit.sku_ids)
+    assert parse_request("暑假带娃出去玩").seasons == frozenset("夏")

@@ -1,19 +1,23 @@
 """Outfits built around an anchor item from what the merchant has in stock, by slot.
 
 An outfit dresses the body with its anchor: what the anchor leaves uncovered of torso
-and legs is filled by a *form* (a one-piece, or a top and a bottom, or a top under a
-suit), then shoes when the store sells shoes that fit, then one finishing piece (an
-outer layer, a bag, a scarf...). When the shopper names what they want ("配双鞋和包",
-"里面穿什么"), the outfit holds just that. No two pieces cover one body region, so
-there is never a second top, a top over a dress, or two outer layers.
+and legs is filled by a *form* (a one-piece, or a top and a bottom), then shoes when the
+store sells shoes that fit; an outfit of a single added piece is topped off with one
+finishing piece (an outer layer, a bag, a scarf...) that shares a style or the occasion.
+When the shopper names what they want ("配双鞋和包", "里面穿什么"), the outfit holds just
+that. No two pieces cover one body region, so there is never a second top, a top over a
+dress, or two outer layers.
 
-Hard rules: in stock, the anchor's gender (unisex goes with both) and age group, a
-shared season (with the anchor, each other and the stated occasion), and the budget,
-which caps the *added* items' total. Soft rules rank candidates: the stated occasion's
-tags, style tags shared with the anchor, colour families that do not clash, and
-variety (a piece already used, a finishing slot already used, count against it).
-Outfits differ in their main piece or in two pieces; fewer than asked come with a note
-that says why, never padding.
+Hard rules: in stock, the anchor's gender (or the wearer the shopper names, for a unisex
+anchor) and age group, a shared season (with the anchor, each other, the stated occasion
+and the season the shopper says), nothing the shopper said they do not want, and the
+budget, which caps the *added* items' total. Soft rules rank candidates: the stated
+occasion's tags (only those pieces, when a slot has enough), a title that says what the
+shopper would like, the category's meaning near what the shopper said and the anchor's
+category, how dressed-up the category is against the occasion's dress (or the anchor's),
+telling style tags shared with the anchor, colour families that do not clash, and
+variety. Outfits differ in their main piece or in two pieces; fewer than asked come with
+a note that says why, never padding.
 """
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ POOL_SIZE = 8           # best candidates kept per slot
 CHEAP_EXTRA = 3         # cheapest candidates also kept per slot when there is a budget
 OCCASION_WEIGHT = 3.0
 FORMALITY_WEIGHT = 3.0  # per standard deviation of a category's formality, towards the target
+WISH_WEIGHT = 6.0       # a piece whose title says what the shopper would like
 AFFINITY_WEIGHT = 2.0   # per standard deviation of category affinity within a slot
 OCCASION_FIRST = 3      # a slot with this many pieces for the stated occasion offers only those
 STYLE_WEIGHT = 1.0
@@ -139,6 +144,9 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
               + COLOUR_MATCH * ((colour != 0) & (anchor_colour != 0) & (colour != clash))
               + AFFINITY_WEIGHT * _standardised(affinity, shelf.category)[rows]
               + FORMALITY_WEIGHT * _dress_target(anchor, wardrobe, occasion) * wardrobe.formality[shelf.category[rows]])
+    if request.wishes:      # what the shopper would like, said in the product's own words
+        scores = scores + WISH_WEIGHT * np.array([any(w in shelf.pieces[r].looks for w in request.wishes)
+                                                  for r in rows])
     if suits.sum() >= OCCASION_FIRST:      # enough pieces made for the occasion: only those
         rows, scores = rows[suits], scores[suits]
     prices = shelf.price[rows]

@@ -94,11 +94,14 @@ SLOT_WORDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
 WHOLE = re.compile(r"一身|一整套|整套|全套|全身|从头到脚|里里外外|full (look|outfit)|head to toe|whole (look|outfit)",
                    re.IGNORECASE)
 # Seasons the shopper says ("夏天穿", "冬天去爬山") narrow the pieces to those worn then.
-SEASON_SAID = re.compile(r"([春夏秋冬])(?:天|季|日)|(spring|summer|autumn|fall|winter)", re.IGNORECASE)
-_SEASON_EN = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬"}
+SEASON_SAID = re.compile(r"([春夏秋冬])(?:天|季|日)|(spring|summer|autumn|fall|winter|暑假|寒假)", re.IGNORECASE)
+_SEASON_EN = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬", "暑假": "夏", "寒假": "冬"}
 # What the shopper does not want ("不要背心了", "不太喜欢粉色的", "no hoodies"): the words after it.
 AVOID = re.compile(r"(?:不要|别要|别给|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
                    r"([\u4e00-\u9fffA-Za-z]{1,6}?)(?:了|的|色的|色|[，。,.!！?？\s]|$)", re.IGNORECASE)
+# What the shopper would like ("想穿短袖", "要宽松一点的裤子"): its words.
+WISH = re.compile(r"(?:想穿|想要|想来|换成|换个|希望|最好是?|(?<![不别])要(?!不要))\s*([\u4e00-\u9fff]{2,8})")
+_FILLER = re.compile(r"[的了点一个些吗呢吧啊呀么]")
 # Who will wear it, when the shopper says so ("给儿子", "for my girlfriend").
 WEARER: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"儿子|男孩|男宝|男生|男童|老公|男朋友|男友|爸爸|老爸|老公公|(son|boy|husband|boyfriend|him|men)",
@@ -130,6 +133,7 @@ class StylingRequest:
     tags: frozenset[str] = frozenset()          # the merchant's own tags the shopper said ("网球", "通勤")
     wearer: str | None = None                   # '男' or '女' when the shopper says who wears it
     avoid: tuple[str, ...] = ()                 # words of what the shopper does not want
+    wishes: tuple[str, ...] = ()                # two-character words of what the shopper would like
     seasons: frozenset[str] = SEASONS           # the seasons the shopper says it is worn in
     meaning: np.ndarray | None = None           # the e5 vector of what the shopper said (message and turns before)
     language: Language = "zh"
@@ -151,6 +155,7 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
     language = language_of(message)
     avoid = tuple(dict.fromkeys(m.group(1).lower() for text in texts for m in AVOID.finditer(text)))
     seasons = next((found for found in map(_find_seasons, texts) if found), SEASONS)
+    wishes = tuple(dict.fromkeys(w for m in WISH.finditer(message) for w in _bigram_list(m.group(1))))
     asking = AVOID.sub(" ", _asking(message))        # what is not wanted is not asked for
     named = [c for c in sorted(categories, key=len, reverse=True) if c in asking]
     for category in named:
@@ -165,7 +170,7 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
         wanted = []                 # "一身衣服": a whole outfit, shoes and all
     return StylingRequest(occasion=occasion, budget=budget, wanted_slots=tuple(dict.fromkeys(wanted)),
                           wanted_categories=tuple(dict.fromkeys(named)), tags=said, wearer=wearer, avoid=avoid,
-                          seasons=seasons, language=language)
+                          seasons=seasons, wishes=wishes, language=language)
 
 
 def find_occasion(text: str) -> Occasion | None:
@@ -266,6 +271,11 @@ def _asking(text: str) -> str:
     """The part of a message after its subject: where wanted items are named."""
     cue = _CUE.search(text)
     return text[cue.start():] if cue else ""
+
+
+def _bigram_list(text: str) -> list[str]:
+    """The two-character words of a wish, without the filler (的, 一点...)."""
+    return [w for chunk in _FILLER.split(text) for w in (chunk[i : i + 2] for i in range(len(chunk) - 1))]
 
 
 def _bigrams(text: str) -> set[str]:
