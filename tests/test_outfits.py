@@ -334,3 +334,24 @@ def test_a_wish_in_the_shoppers_words_and_the_season_they_say_are_kept():
     for outfit in build_outfits(_shop().piece("B1"), _shop(), winter).outfits:
         assert all("冬" in _shop().piece(s).seasons for s in outfit.sku_ids)
     assert parse_request("暑假带娃出去玩").seasons == frozenset("夏")
+
+
+def test_what_was_asked_for_but_nothing_goes_with_is_said_and_the_rest_is_built():
+    summer_only = [p for p in SHOP if p.category != "罩衫外层"] + [
+        _p("O9", "女款羊毛大衣", "罩衫外层", 599, tags=["通勤", "女装"], 适用季节="冬")]
+    wardrobe = _shop(summer_only)
+    request = parse_request("这条裙子夏天穿 配什么外套和包", categories=list(SHOP_SLOTS), slot_of=SHOP_SLOTS)
+    result = build_outfits(wardrobe.piece("D1"), wardrobe, request)
+    assert result.outfits and all(wardrobe.piece(s).slot == "bag" for o in result.outfits for s in o.sku_ids)
+    assert "店内暂无与之相配的外搭" in result.note
+
+
+def test_a_budget_keeps_cheaper_pieces_in_reach_when_the_occasion_has_dear_ones():
+    """Under a budget the pieces made for the occasion rank first but do not push out the
+    cheaper ones that fit the budget."""
+    shop = SHOP + [_p(f"Y{n}", f"女款约会真丝上衣{n}", "上身单品", 300 + n, tags=["约会", "女装"], 适用季节="四季")
+                   for n in range(4)]
+    wardrobe = _shop(shop)
+    result = build_outfits(wardrobe.piece("B2"), wardrobe,
+                           StylingRequest(occasion=occasion_named("约会"), budget=Decimal(400)))
+    assert len(result.outfits) == 3 and all(o.added_total <= 400 for o in result.outfits)

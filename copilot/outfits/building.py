@@ -78,6 +78,9 @@ def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
     affinity = wardrobe.affinity(request.meaning, anchor.product.category) if request.meaning is not None \
         else np.zeros(len(wardrobe.category_index))
     pools = {slot: _pool(slot, anchor, wardrobe, request, affinity) for slot in SLOTS if is_wearable(slot)}
+    missing = [s for s in request.wanted_slots if s in pools and not pools[s]]
+    if missing:             # asked for, but nothing in stock goes: the rest, and say so
+        notes.append(wording.missing(missing, language))
     plans = [p for p in _plans(anchor, request, pools) if all(pools[s] for s in p.needs)]
     chosen = _compose(anchor, plans, pools, request.budget, count) if plans else []
     outfits = tuple(_outfit(anchor, pieces, occasion, language) for pieces in chosen)
@@ -95,9 +98,9 @@ def _plans(anchor: Piece, request: StylingRequest, pools: dict[str, list]) -> li
     wanted = [s for s in request.wanted_slots if s == "base" or (s != anchor.slot and not regions(s) & covered)]
     if not wanted:
         return [_Plan(f + shoes, True) for f in forms if f or shoes] or [_Plan((), True)]
-    extra = tuple(s for s in wanted if s != "base")
+    extra = tuple(s for s in wanted if s != "base" and pools[s])
     if "base" not in wanted:
-        return [_Plan(extra, False)]
+        return [_Plan(extra, False)] if extra else []
     fitting = [f for f in forms if not any(conflicts(s, e) for s in f for e in extra if s != e)]
     return [_Plan(tuple(dict.fromkeys(f + extra)), False) for f in fitting] or [_Plan(extra, False)]
 
@@ -147,7 +150,8 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
     if request.wishes:      # what the shopper would like, said in the product's own words
         scores = scores + WISH_WEIGHT * np.array([any(w in shelf.pieces[r].looks for w in request.wishes)
                                                   for r in rows])
-    if suits.sum() >= OCCASION_FIRST:      # enough pieces made for the occasion: only those
+    if suits.sum() >= OCCASION_FIRST and budget is None:   # enough made for the occasion: only those
+        # (under a budget the cheaper pieces stay: the occasion still ranks first)
         rows, scores = rows[suits], scores[suits]
     prices = shelf.price[rows]
     order = np.lexsort((rows, prices, -scores))[:POOL_SIZE]

@@ -97,7 +97,7 @@ WHOLE = re.compile(r"一身|一整套|整套|全套|全身|从头到脚|里里�
 SEASON_SAID = re.compile(r"([春夏秋冬])(?:天|季|日)|(spring|summer|autumn|fall|winter|暑假|寒假)", re.IGNORECASE)
 _SEASON_EN = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬", "暑假": "夏", "寒假": "冬"}
 # What the shopper does not want ("不要背心了", "不太喜欢粉色的", "no hoodies"): the words after it.
-AVOID = re.compile(r"(?:不要|别要|别给|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
+AVOID = re.compile(r"(?:(?:不|别)(?:要|选|用|穿|给|来|拿)|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
                    r"([\u4e00-\u9fffA-Za-z]{1,6}?)(?:了|的|色的|色|[，。,.!！?？\s]|$)", re.IGNORECASE)
 # What the shopper would like ("想穿短袖", "要宽松一点的裤子"): its words.
 WISH = re.compile(r"(?:想穿|想要|想来|换成|换个|希望|最好是?|(?<![不别])要(?!不要))\s*([\u4e00-\u9fff]{2,8})")

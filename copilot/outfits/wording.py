@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from copilot.outfits.request import Occasion
+from copilot.outfits.slots import SLOTS
 from copilot.outfits.wardrobe import Piece
 
 MATERIALS = ("真丝", "桑蚕丝", "羊绒", "羊毛", "亚麻", "雪纺", "缎面", "牛皮", "羊皮", "麂皮", "棉")
@@ -72,6 +73,13 @@ def no_anchor(language: str) -> str:
     if language == "en":
         return "Which item would you like to style? Send me its link and I will put outfits together"
     return "没能确定要搭配的是哪件商品，请先和顾客确认款式或发送商品链接"
+
+
+def missing(slots: list[str], language: str) -> str:
+    """What the shopper asked for that nothing in stock goes with."""
+    if language == "en":
+        return f"nothing in stock goes with it as {', '.join(s.replace('_', ' ') for s in slots)}, so the outfits leave that out"
+    return f"店内暂无与之相配的{'、'.join(SLOTS[s].zh for s in slots)}，以下搭配先不含这部分"
 
 
 def shortfall(made: int, count: int, budget: Decimal | None, language: str) -> str:
