@@ -202,6 +202,19 @@ def test_outfits_are_presented_in_the_store_voice_and_cite_their_items():
     comp = Composer().compose(DraftRequest(merchant=MERCHANT, message="配什么器具好看", outfits=outfits))
     assert "玻璃分享壶" in comp.text and "滤杯" in comp.text and "陶瓷杯" in comp.text
     assert "透明器具更显豆色" in comp.text and comp.citations == ["A1", "A2", "B1"]
+    assert "方案一" in comp.text and "方案二" in comp.text
+
+
+def test_outfits_for_an_english_shopper_are_framed_in_english_and_a_note_alone_is_said():
+    item = SimpleNamespace(sku_id="A1", title="玻璃分享壶", price=99, category="杯子")
+    outfits = SimpleNamespace(note="within the 300 yuan budget, the pieces make 1 outfit(s), not 3",
+                              outfits=[SimpleNamespace(items=[item], total=300, reason="glass shows the colour")])
+    comp = Composer().compose(DraftRequest(merchant=MERCHANT, message="what goes with this kettle?", outfits=outfits))
+    assert "Outfit 1: 玻璃分享壶 (glass shows the colour)" in comp.text
+    assert "Within the 300 yuan budget" in comp.text and "方案" not in comp.text and "有喜欢" not in comp.text
+    declined = SimpleNamespace(note="「明前龙井」不是穿搭类商品，暂时没有搭配方案，有其他问题可以随时问我", outfits=[])
+    comp = Composer().compose(DraftRequest(merchant=MERCHANT, message="这个茶怎么搭配穿", outfits=declined))
+    assert "不是穿搭类商品" in comp.text and comp.text.startswith("亲，")
 
 
 def test_the_store_voice_frames_the_quoted_facts():

@@ -270,7 +270,7 @@ def test_suggest_outfits_finds_the_anchor_and_asks_when_there_is_none(intent):
     assert result.anchor.sku_id == "B2" and len(result.outfits) == 3
     assert suggest_outfits("这件能机洗吗", [], sku_in_view="T1", wardrobe=wardrobe, intent=intent) is None
     unknown = suggest_outfits("怎么搭配好看", [], sku_in_view=None, wardrobe=wardrobe, intent=intent)
-    assert unknown.anchor is None and "确认" in unknown.note
+    assert unknown.anchor is None and "哪一款" in unknown.note
     assert find_anchor("怎么搭", [Turn("customer", "黑色阔腿裤还有吗")], sku_in_view=None,
                        wardrobe=wardrobe).sku_id == "B1"
 

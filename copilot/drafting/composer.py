@@ -48,10 +48,9 @@ class Composer:
         voice = voice_for(question.language, self.voice)
         if _must_escalate(request.escalation):
             return self._escalation(request, question, voice)
-        outfits = list(getattr(request.outfits, "outfits", None) or [])
-        if outfits:
-            return Composition.of(outfit_pieces(request.outfits, intro=voice.outfit_intro,
-                                               closing=voice.closing), answered=True)
+        if request.outfits is not None and (getattr(request.outfits, "outfits", None)
+                                            or getattr(request.outfits, "note", None)):
+            return Composition.of(outfit_pieces(request.outfits, voice=voice), answered=True)
         if question.small_talk:
             text = voice.thanks if question.small_talk == "thanks" else voice.hello
             return Composition.of([Piece(text)], answered=True)

@@ -36,6 +36,9 @@ class Voice:
     policy_again: str = "{value}"
     faq: str = "{value}"
     outfit_intro: str = "亲，给您搭配了以下几套方案，您看看喜欢哪一套"
+    outfit_label: str = "方案{n}"
+    outfit_more: str = "有喜欢的可以直接告诉我"
+    outfit_none: str = "亲，"                       # before the note when no outfit could be made
     stock_words: tuple[tuple[str, str], ...] = ()   # the stock status, said in this language
 
 
@@ -56,6 +59,7 @@ ENGLISH_VOICE = Voice(
     description="{subject}: {value}", policy="Per our store policy 《{title}》: {value}",
     policy_again="also: {value}", faq="{value}",
     outfit_intro="Hi! Here are some outfits put together for you, see which one you like",
+    outfit_label="Outfit {n}", outfit_more="Tell me which one you like.", outfit_none="Hi! ",
     stock_words=((IN_STOCK, f"in stock ({IN_STOCK})"), (SOLD_OUT, f"sold out for now ({SOLD_OUT})")),
 )
 VOICES: dict[Language, Voice] = {"zh": DEFAULT_VOICE, "en": ENGLISH_VOICE}

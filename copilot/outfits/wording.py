@@ -1,5 +1,6 @@
 """The words of an outfit answer, in the shopper's language: each outfit's reason and the
-notes that say why there are fewer outfits than asked, or none."""
+notes that say why there are fewer outfits than asked, or none. The draft carries them to
+the shopper, so they speak to the shopper; the agent reads them on the outfit cards."""
 from __future__ import annotations
 
 import re
@@ -59,7 +60,7 @@ def describe(piece: Piece) -> str:
 def sold_out(anchor: Piece, language: str) -> str:
     if language == "en":
         return f"「{anchor.product.title}」 is sold out at the moment; these outfits also suit a similar item in stock"
-    return f"「{anchor.product.title}」目前已售罄，以下搭配可配合同类在售款一起推荐"
+    return f"「{anchor.product.title}」目前已售罄，以下搭配也适合同类在售款"
 
 
 def not_apparel(anchor: Piece, language: str) -> str:
@@ -72,7 +73,7 @@ def not_apparel(anchor: Piece, language: str) -> str:
 def no_anchor(language: str) -> str:
     if language == "en":
         return "Which item would you like to style? Send me its link and I will put outfits together"
-    return "没能确定要搭配的是哪件商品，请先和顾客确认款式或发送商品链接"
+    return "您想搭配的是哪一款呢？发一下商品链接，我马上为您搭配"
 
 
 def missing(slots: list[str], language: str) -> str:
@@ -86,11 +87,11 @@ def shortfall(made: int, count: int, budget: Decimal | None, language: str) -> s
     if language == "en":
         within = f"within the {budget} yuan budget, " if budget is not None else ""
         if made == 0:
-            return f"{within}nothing in stock goes with it well enough to make an outfit"
+            return f"{within}nothing in stock goes with it well enough to make an outfit; I'll look at other items for you"
         return f"{within}the pieces in stock that go with it make {made} outfit(s), not {count}; none were padded"
     within = f"在{budget}元预算内，" if budget is not None else ""
     if made == 0:
-        return f"{within}暂无在售且相配的单品可以组成搭配，建议人工推荐"
+        return f"{within}店里暂时没有在售又相配的单品能组成搭配，我再帮您看看其他款"
     return f"{within}在售且相配的单品只够搭出{made}套（少于{count}套），未用不合适的商品凑数"
 
 
