@@ -99,3 +99,22 @@ def test_unknown_key_is_refused(demo_server, page):
     page.click("#login-form button[type=submit]")
     expect(page.locator("#login-error")).to_contain_text("密钥无效")
     expect(page.locator("#nav a")).to_have_count(0)
+
+
+def test_outfit_slots_are_shown_and_a_merchant_sets_one_and_takes_it_back(demo_server, page):
+    merchant = demo_server.key("merchant")
+    login(page, demo_server, merchant)
+    row = page.locator("[data-testid=slot-row][data-category='帽子']")
+    expect(row).to_have_attribute("data-slot", "headwear")
+    expect(row.locator("[data-testid=slot-source]")).to_contain_text("自动识别")
+    row.locator("[data-testid=slot-pick]").select_option("none")
+    expect(row).to_have_attribute("data-slot", "none")
+    expect(row.locator("[data-testid=slot-source]")).to_have_text("商家设置")
+    got = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/slots", headers={"X-API-Key": merchant}).json()
+    assert got["settings"] == {"帽子": "none"}
+    screenshot(page, "merchant-slots.png")
+    row.locator("[data-testid=slot-reset]").click()
+    expect(row).to_have_attribute("data-slot", "headwear")
+    expect(row.locator("[data-testid=slot-source]")).to_contain_text("自动识别")
+    got = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/slots", headers={"X-API-Key": merchant}).json()
+    assert got["settings"] == {}

@@ -1,8 +1,9 @@
 // The merchant page: upload catalog / policies / FAQs, see a rejected upload's problems
-// by file, line and field, browse and delete records, try a search.
+// by file, line and field, browse and delete records, see and set outfit slots, try a search.
 
 import { api, ApiError } from "./api.js";
 import { clear, h, yuan } from "./dom.js";
+import { slotsCard } from "./merchant_slots.js";
 
 const KINDS = {
   catalog: { name: "商品目录", hint: "JSONL 或 CSV（UTF-8 / GBK 均可）", id: "sku_id",
@@ -34,6 +35,7 @@ export function mount(root, me) {
   const sku = h("input", { placeholder: "SKU（可选）", size: 10, "data-testid": "search-sku" });
   const hits = h("ol", { class: "hits", "data-testid": "search-hits" });
   const gaps = h("div", { "data-testid": "gaps" });
+  const slots = slotsCard(() => merchant);
 
   root.append(h("div", { class: "merchant-page" },
     h("div", { class: "page-head" }, h("h2", {}, "商家知识库"), pick, h("span", { class: "muted", id: "merchant-name" })),
@@ -45,11 +47,12 @@ export function mount(root, me) {
     h("section", { class: "card" }, h("h3", {}, "知识缺口"),
       h("p", { class: "muted small" }, "顾客问到、但知识库里找不到答案的问题（草稿已告知顾客由客服核实）。补充商品属性、政策或常见问答后，下一次即可自动回答。"),
       gaps),
+    slots.card,
     h("section", { class: "card" }, h("h3", {}, "检索测试"),
       h("form", { class: "search-form", onsubmit: search }, query, sku, h("button", { type: "submit", "data-testid": "search" }, "检索")), hits)));
 
   kindPick.addEventListener("change", () => { hint.textContent = KINDS[kindPick.value].hint; });
-  pick.addEventListener("change", () => { merchant = pick.value; offset = 0; browse(); listGaps(); });
+  pick.addEventListener("change", () => { merchant = pick.value; offset = 0; browse(); listGaps(); slots.load(); });
 
   async function upload(e) {
     e.preventDefault();
@@ -159,6 +162,7 @@ export function mount(root, me) {
     }
     browse();
     listGaps();
+    slots.load();
   })();
 
   return { unmount() {} };
