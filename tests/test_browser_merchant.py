@@ -112,6 +112,7 @@ def test_outfit_slots_are_shown_and_a_merchant_sets_one_and_takes_it_back(demo_s
     expect(row.locator("[data-testid=slot-source]")).to_have_text("商家设置")
     got = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/slots", headers={"X-API-Key": merchant}).json()
     assert got["settings"] == {"帽子": "none"}
+    page.locator("[data-testid=slots-status]").scroll_into_view_if_needed()
     screenshot(page, "merchant-slots.png")
     row.locator("[data-testid=slot-reset]").click()
     expect(row).to_have_attribute("data-slot", "headwear")

@@ -172,6 +172,8 @@ def test_the_stated_occasion_picks_pieces_made_for_it_and_the_reason_says_so():
     assert len(result.outfits) == 3
     for outfit in result.outfits:
         assert "约会" in outfit.reason and "休闲" not in outfit.reason
+    for outfit in _build("D1").outfits:     # who wears it is not a style the pieces share
+        assert "女装" not in outfit.reason and "风格" in outfit.reason
     assert parse_request("周末约会穿 这条裙子怎么搭").occasion.name == "约会"
 
 

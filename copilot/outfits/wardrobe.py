@@ -36,6 +36,11 @@ COLOUR_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def is_audience_tag(tag: str) -> bool:
+    """A tag that says who wears it (女装, 男童, 中性), not a style."""
+    return bool(_AUDIENCE_TAG.search(tag))
+
+
 def is_colour_tag(tag: str) -> bool:
     return tag in COLOUR_FAMILY_TAGS or tag.endswith("色系") or tag in ("浅色", "深色")
 
@@ -194,7 +199,7 @@ class Wardrobe:
         counts = Counter(t for piece in pieces.values() for t in piece.style)
         # the tags that tell pieces apart: not the shop's audience, not on most of its pieces
         self.tag_index = {t: n for n, t in enumerate(sorted(
-            t for t, n in counts.items() if n <= SHOP_WIDE * len(pieces) and not _AUDIENCE_TAG.search(t)))}
+            t for t, n in counts.items() if n <= SHOP_WIDE * len(pieces) and not is_audience_tag(t)))}
         in_stock: dict[str, list[Piece]] = defaultdict(list)
         for piece in pieces.values():
             self._by_category[piece.product.category].append(piece)

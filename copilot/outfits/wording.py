@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from copilot.outfits.request import Occasion
 from copilot.outfits.slots import SLOTS
-from copilot.outfits.wardrobe import Piece
+from copilot.outfits.wardrobe import Piece, is_audience_tag
 
 MATERIALS = ("真丝", "桑蚕丝", "羊绒", "羊毛", "亚麻", "雪纺", "缎面", "牛皮", "羊皮", "麂皮", "棉")
 FAMILY_EN = {"冷": "cool", "暖": "warm"}
@@ -19,7 +19,8 @@ def reason(anchor: Piece, pieces: list[Piece], occasion: Occasion | None, langua
     style they share with the anchor; one colour family)."""
     names = [describe(p) for p in pieces]
     suits = bool(occasion and any(p.style & occasion.tags for p in pieces))
-    shared = [t for t in sorted(anchor.style) if sum(t in p.style for p in pieces) * 2 >= len(pieces)]
+    shared = [t for t in sorted(anchor.style)
+              if not is_audience_tag(t) and sum(t in p.style for p in pieces) * 2 >= len(pieces)]
     families = {p.colour_family for p in [anchor, *pieces]} - {None}
     family = (families - {"中性"}).pop() if len(families - {"中性"}) == 1 else None
     if language == "en":
