@@ -83,6 +83,14 @@ def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
         notes.append(wording.missing(missing, language))
     plans = [p for p in _plans(anchor, request, pools) if all(pools[s] for s in p.needs)]
     chosen = _compose(anchor, plans, pools, request.budget, count) if plans else []
+    if len(chosen) < count and request.budget is not None and "shoes" not in request.wanted_slots:
+        # shoes the budget cannot hold: the rest of the outfit, and say so
+        bare = [_Plan(tuple(s for s in p.needs if s != "shoes"), p.finish) for p in plans if "shoes" in p.needs]
+        bare = [p for p in bare if p.needs]
+        more = _compose(anchor, bare, pools, request.budget, count, chosen) if bare else chosen
+        if len(more) > len(chosen):
+            notes.append(wording.no_shoes(request.budget, language))
+            chosen = more
     outfits = tuple(_outfit(anchor, pieces, occasion, language) for pieces in chosen)
     if len(outfits) < count:
         notes.append(wording.shortfall(len(outfits), count, request.budget, language))
@@ -191,10 +199,11 @@ def _colour_score(a: Piece, b: Piece) -> float:
 
 
 def _compose(anchor: Piece, plans: list[_Plan], pools: dict[str, list[tuple[float, Piece]]],
-             budget: Decimal | None, count: int) -> list[list[Piece]]:
-    """Main pieces in rank order, the plans taking turns; keep outfits that differ from those kept."""
-    chosen: list[list[Piece]] = []
-    used: Counter[str] = Counter()
+             budget: Decimal | None, count: int, chosen: list[list[Piece]] | None = None) -> list[list[Piece]]:
+    """Main pieces in rank order, the plans taking turns; keep outfits that differ from those
+    kept (`chosen`: kept already)."""
+    chosen = list(chosen or [])
+    used: Counter[str] = Counter(p.sku_id for c in chosen for p in c)
     finished: Counter[str] = Counter()
     mains = _mains(plans, pools)
     for plan, main in mains[: max(count * ATTEMPTS, len(plans))]:

@@ -97,7 +97,7 @@ WHOLE = re.compile(r"一身|一整套|整套|全套|全身|从头到脚|里里�
 SEASON_SAID = re.compile(r"([春夏秋冬])(?:天|季|日)|(spring|summer|autumn|fall|winter|暑假|寒假)", re.IGNORECASE)
 _SEASON_EN = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬", "暑假": "夏", "寒假": "冬"}
 # What the shopper does not want ("不要背心了", "不太喜欢粉色的", "no hoodies"): the words after it.
-AVOID = re.compile(r"(?:(?:不|别)(?:要|选|用|穿|给|来|拿)|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
+AVOID = re.compile(r"(?:(?:不|别)(?:要|选|用|穿|给|来|拿)|除了|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
                    r"([\u4e00-\u9fffA-Za-z]{1,6}?)(?:了|的|色的|色|[，。,.!！?？\s]|$)", re.IGNORECASE)
 # What the shopper would like ("想穿短袖", "要宽松一点的裤子"): its words.
 WISH = re.compile(r"(?:想穿|想要|想来|换成|换个|希望|最好是?|(?<![不别])要(?!不要))\s*([\u4e00-\u9fff]{2,8})")
@@ -144,7 +144,8 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
     """What the shopper asked for; the message wins over earlier customer turns.
 
     `categories` are the merchant's own category names (`slot_of` gives their slots):
-    one said literally in the asking part of the message is wanted, with its slot.
+    one said literally in the message is wanted, with its slot; a slot word that is part of
+    some of them ("裙" of 半身裙) picks those.
     `tags` are the merchant's own tags: those the shopper says count like an occasion's.
     """
     texts = [message] + [t.text for t in recent_customer_turns(history)]
@@ -156,7 +157,9 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
     avoid = tuple(dict.fromkeys(m.group(1).lower() for text in texts for m in AVOID.finditer(text)))
     seasons = next((found for found in map(_find_seasons, texts) if found), SEASONS)
     wishes = tuple(dict.fromkeys(w for m in WISH.finditer(message) for w in _bigram_list(m.group(1))))
-    asking = AVOID.sub(" ", _asking(message))        # what is not wanted is not asked for
+    # Anywhere in the message ("衣服裤子也帮我配一下"); what is not wanted is not asked for, and
+    # words naming the anchor fall away with its slot (building.py drops the slots it covers).
+    asking = AVOID.sub(" ", message)
     named = [c for c in sorted(categories, key=len, reverse=True) if c in asking]
     for category in named:
         asking = asking.replace(category, " ")
@@ -165,7 +168,7 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
     wanted += [s for _, slots in mentions for s in slots]
     # a slot word that is part of some of the merchant's category names ("裤" in 新中式裤装) picks those
     named += [c for word, slots in mentions for c in categories
-              if len(slots) == 1 and word in c and slot_of and slot_of.get(c) == slots[0]]
+              if len(slots) == 1 and word.rstrip("子") in c and slot_of and slot_of.get(c) == slots[0]]
     if wanted == ["base"] and WHOLE.search(message):
         wanted = []                 # "一身衣服": a whole outfit, shoes and all
     return StylingRequest(occasion=occasion, budget=budget, wanted_slots=tuple(dict.fromkeys(wanted)),
@@ -265,12 +268,6 @@ def _subject(text: str) -> str:
     for occasion in OCCASIONS:
         subject = occasion.pattern.sub(" ", subject)
     return subject
-
-
-def _asking(text: str) -> str:
-    """The part of a message after its subject: where wanted items are named."""
-    cue = _CUE.search(text)
-    return text[cue.start():] if cue else ""
 
 
 def _bigram_list(text: str) -> list[str]:

@@ -84,6 +84,12 @@ def missing(slots: list[str], language: str) -> str:
     return f"店内暂无与之相配的{'、'.join(SLOTS[s].zh for s in slots)}，以下搭配先不含这部分"
 
 
+def no_shoes(budget: Decimal, language: str) -> str:
+    if language == "en":
+        return f"shoes do not fit in the {budget} yuan budget beside the rest, so some outfits leave them out"
+    return f"{budget}元预算内放不下鞋子，部分搭配先不含鞋"
+
+
 def shortfall(made: int, count: int, budget: Decimal | None, language: str) -> str:
     if language == "en":
         within = f"within the {budget} yuan budget, " if budget is not None else ""
