@@ -78,10 +78,12 @@ def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
     affinity = wardrobe.affinity(request.meaning, anchor.product.category) if request.meaning is not None \
         else np.zeros(len(wardrobe.category_index))
     pools = {slot: _pool(slot, anchor, wardrobe, request, affinity) for slot in SLOTS if is_wearable(slot)}
-    missing = [s for s in request.wanted_slots if s in pools and not pools[s]]
+    missing = [s for s in request.wanted_slots
+               if s in pools and not pools[s] and s != anchor.slot and not regions(s) & anchor.covers]
     if missing:             # asked for, but nothing in stock goes: the rest, and say so
         notes.append(wording.missing(missing, language))
     plans = [p for p in _plans(anchor, request, pools) if all(pools[s] for s in p.needs)]
+    plans.sort(key=lambda p: -_nearness(p, pools, wardrobe, affinity))
     chosen = _compose(anchor, plans, pools, request.budget, count) if plans else []
     if len(chosen) < count and request.budget is not None and "shoes" not in request.wanted_slots:
         # shoes the budget cannot hold: the rest of the outfit, and say so
@@ -220,13 +222,20 @@ def _compose(anchor: Piece, plans: list[_Plan], pools: dict[str, list[tuple[floa
     return chosen
 
 
+def _nearness(plan: _Plan, pools: dict[str, list[tuple[float, Piece]]], wardrobe: Wardrobe,
+              affinity: np.ndarray) -> float:
+    """How near the plan's main piece is, at best, to what the shopper said and the anchor
+    (raw affinity, comparable across slots: trousers and a top for the office, not a gown)."""
+    if not plan.needs:
+        return 0.0
+    return max(affinity[wardrobe.category_index[p.product.category]] for _, p in pools[plan.needs[0]])
+
+
 def _mains(plans: list[_Plan], pools: dict[str, list[tuple[float, Piece]]]) -> list[tuple[_Plan, Piece | None]]:
-    """(plan, main piece) pairs, rank by rank across the plans."""
+    """(plan, main piece) pairs: every candidate of the nearest plan, then the next plan's."""
     if all(not p.needs for p in plans):
         return [(plans[0], None)] * (1 + sum(len(pools[s]) for s in FINISHING))
-    depth = max(len(pools[p.needs[0]]) for p in plans if p.needs)
-    return [(plan, pools[plan.needs[0]][rank][1]) for rank in range(depth) for plan in plans
-            if plan.needs and rank < len(pools[plan.needs[0]])]
+    return [(plan, piece) for plan in plans if plan.needs for _, piece in pools[plan.needs[0]]]
 
 
 def _fill(anchor: Piece, plan: _Plan, main: Piece | None, pools: dict[str, list[tuple[float, Piece]]],
