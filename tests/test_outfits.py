@@ -336,6 +336,8 @@ def test_a_wish_in_the_shoppers_words_and_the_season_they_say_are_kept():
     for outfit in build_outfits(_shop().piece("B1"), _shop(), winter).outfits:
         assert all("冬" in _shop().piece(s).seasons for s in outfit.sku_ids)
     assert parse_request("暑假带娃出去玩").seasons == frozenset("夏")
+    assert parse_request("帮我配一套 要保暖点").seasons == frozenset("秋冬")
+    assert parse_request("想要清爽点的").seasons == frozenset("春夏")
 
 
 def test_what_was_asked_for_but_nothing_goes_with_is_said_and_the_rest_is_built():

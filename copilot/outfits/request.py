@@ -95,6 +95,9 @@ WHOLE = re.compile(r"一身|一整套|整套|全套|全身|从头到脚|里里�
                    re.IGNORECASE)
 # Seasons the shopper says ("夏天穿", "冬天去爬山") narrow the pieces to those worn then.
 SEASON_SAID = re.compile(r"([春夏秋冬])(?:天|季|日)|(spring|summer|autumn|fall|winter|暑假|寒假)", re.IGNORECASE)
+# Asking for warmth or for cool clothes says the season as well as a month would.
+WARM_WISH = re.compile(r"保暖|暖和|怕冷|防寒|抗冻|warm(?:er|th)?\b|keep me warm", re.IGNORECASE)
+COOL_WISH = re.compile(r"清爽|凉快|怕热|透气|防晒|\bcool(?:er)?\b|breathable", re.IGNORECASE)
 _SEASON_EN = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬", "暑假": "夏", "寒假": "冬"}
 # What the shopper does not want ("不要背心了", "不太喜欢粉色的", "no hoodies"): the words after it.
 AVOID = re.compile(r"(?:(?:不|别)(?:要|选|用|穿|给|来|拿)|除了|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
@@ -211,7 +214,14 @@ def recent_customer_turns(history: Sequence[Turn]) -> list[Turn]:
 
 
 def _find_seasons(text: str) -> frozenset[str]:
-    return frozenset(m.group(1) or _SEASON_EN[m.group(2).lower()] for m in SEASON_SAID.finditer(text))
+    named = frozenset(m.group(1) or _SEASON_EN[m.group(2).lower()] for m in SEASON_SAID.finditer(text))
+    if named:
+        return named
+    if WARM_WISH.search(text):
+        return frozenset("秋冬")
+    if COOL_WISH.search(text):
+        return frozenset("春夏")
+    return frozenset()
 
 
 def _find_wearer(text: str) -> str | None:
