@@ -1,6 +1,6 @@
-"""Regression floors on the held-out apparel shops (written apart from the outfit code; the
-figures the outfit work was measured on, see evals/heldout_outfits/README.md) and the
-fashion sample: outfit validity, styling false alarms and slot reading may not fall back."""
+"""Regression floors on the held-out apparel shops the outfit work was measured and then tuned
+on (written apart from the code; see evals/heldout_outfits/README.md) and the fashion sample:
+outfit validity, styling false alarms and slot reading may not fall back."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -12,10 +12,14 @@ from copilot.outfits.intent import StylingIntent
 from evals.outfit_check import check
 from knowledge.embedders import E5Embedder
 
-HELDOUT = Path(__file__).resolve().parents[1] / "evals" / "heldout_outfits"
+EVALS = Path(__file__).resolve().parents[1] / "evals"
 FASHION = Path(__file__).resolve().parents[2] / "shared" / "samples" / "fashion"
-# valid outfit cases over both files of each shop, a case under what the code does now
-FLOORS = {"kidswear": 0.62, "sportswear": 0.54, "menswear": 0.9, "hanfu": 0.75}
+# valid outfit cases of 24 over both files of each shop: a case under what the code does now
+# (heldout_outfits_final2/ is not here: it is the set kept for the honest figure)
+FLOORS = {"heldout_outfits/kidswear": 17, "heldout_outfits/sportswear": 14, "heldout_outfits/menswear": 21,
+          "heldout_outfits/hanfu": 19, "heldout_outfits_final/streetwear": 22,
+          "heldout_outfits_final/outdoor_apparel": 11, "heldout_outfits_final/womens_commute": 22,
+          "heldout_outfits_final/formalwear": 19}
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +31,10 @@ def reader():
 @pytest.mark.parametrize("shop", sorted(FLOORS))
 def test_heldout_shop_outfits_hold(shop, reader):
     embed, intent = reader
-    runs = [check(HELDOUT / shop, split, embed, intent, quiet=True) for split in ("eval.jsonl", "eval_final.jsonl")]
+    runs = [check(EVALS / shop, split, embed, intent, quiet=True) for split in ("eval.jsonl", "eval_final.jsonl")]
     valid, cases = sum(r["valid"] for r in runs), sum(r["cases"] for r in runs)
     assert cases == 24
-    assert valid / cases >= FLOORS[shop], f"{shop}: {valid}/{cases} valid"
+    assert valid >= FLOORS[shop], f"{shop}: {valid}/{cases} valid"
     assert sum(r["alarms"] for r in runs) <= 1
     assert runs[0]["slots_right"] >= runs[0]["slots"] - 2
 
