@@ -13,22 +13,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from copilot.blend import GRAM_SIZES
 from copilot.escalation.cues import KEYS, Cue
 
 CONTEXT_TURNS = 3         # the customer's earlier turns whose meaning is context
-GRAM_SIZES = (1, 2, 3)    # character n-grams of the message
 
 
 def layout(dim: int) -> dict:
     """What a row holds, stored with a fitted head so that a head and the code agree."""
     return {"message": dim, "context": dim, "context_turns": CONTEXT_TURNS, "has_context": 1,
             "cues": list(KEYS), "gram_sizes": list(GRAM_SIZES)}
-
-
-def grams(text: str) -> list[str]:
-    """The lower-cased character n-grams of a message, each as often as it occurs."""
-    text = text.lower()
-    return [text[i:i + n] for n in GRAM_SIZES for i in range(len(text) - n + 1)]
 
 
 def row(vector: np.ndarray, context: Sequence[np.ndarray], cues: Sequence[Cue]) -> np.ndarray:

@@ -2,7 +2,7 @@
 an agent is shown as the nearest to a message.
 
 One half reads `features.row` (meaning, conversation, cues); the other the message's
-character n-grams (`features.grams`) as tf-idf (1 + log count, times idf, L2-normed), so
+character n-grams (`copilot.blend`) as tf-idf (1 + log count, times idf, L2-normed), so
 the words themselves count where a small encoder blurs them. P(level) is
 (1 - text_share) * the first + text_share * the second.
 
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from copilot.blend import blended, tfidf
 from copilot.errors import ConfigError
 from copilot.escalation import features
 
@@ -44,20 +45,9 @@ class Head:
 
     def probabilities(self, row: np.ndarray, text: str) -> np.ndarray:
         """P(level = 0..3) of one feature row and the message's text."""
-        columns, values = self.tfidf(text)
-        return ((1 - self.text_share) * _softmax(self.weights @ row + self.bias)
-                + self.text_share * _softmax(self.gram_weights[:, columns] @ values + self.gram_bias))
-
-    def tfidf(self, text: str) -> tuple[list[int], np.ndarray]:
-        """The message's known n-grams (columns) and their tf-idf weights, L2-normed."""
-        counts: dict[int, int] = {}
-        for gram in features.grams(text):
-            column = self.grams.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        columns = sorted(counts)
-        values = np.array([(1 + np.log(counts[c])) * self.idf[c] for c in columns], dtype=np.float32)
-        return columns, values / (np.linalg.norm(values) or 1.0)
+        columns, values = tfidf(text, self.grams, self.idf)
+        return blended(self.weights @ row + self.bias, self.gram_weights[:, columns] @ values + self.gram_bias,
+                       self.text_share)
 
     def nearest(self, vector: np.ndarray, level: int) -> tuple[str, float] | None:
         """The shipped example of `level` closest in meaning to `vector`, with its cosine."""
@@ -93,11 +83,6 @@ class Head:
         return cls(arrays["weights"], arrays["bias"], arrays["gram_weights"], arrays["gram_bias"],
                    arrays["idf"], grams, float(meta.pop("text_share")), exemplars,
                    arrays["exemplar_levels"].astype(int), texts, meta)
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    e = np.exp(logits - logits.max())
-    return e / e.sum()
 
 
 @cache

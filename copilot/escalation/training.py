@@ -28,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from copilot.blend import grams
 from copilot.errors import InputProblem, UploadRejected
 from copilot.escalation import cues, features
 from copilot.escalation.model import LEVELS, Head
@@ -127,7 +128,7 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, c: float) -> LogisticR
 def grams_of(examples: list[Example]) -> tuple[TfidfVectorizer, csr_matrix]:
     """The n-gram columns (in `MIN_GRAM_EXAMPLES` examples or more) and every example's tf-idf
     row, computed as `model.Head.tfidf` computes them at run time."""
-    vectorizer = TfidfVectorizer(analyzer=features.grams, min_df=MIN_GRAM_EXAMPLES, sublinear_tf=True)
+    vectorizer = TfidfVectorizer(analyzer=grams, min_df=MIN_GRAM_EXAMPLES, sublinear_tf=True)
     return vectorizer, vectorizer.fit_transform([e.message for e in examples])
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from copilot.blend import blended, tfidf
 from copilot.errors import ConfigError
-from copilot.escalation.features import grams
 
 HERE = Path(__file__).parent
 
@@ -38,19 +38,9 @@ class TextClassifier:
 
     def probabilities(self, vector: np.ndarray, text: str) -> np.ndarray:
         """P(class) of one text, given its e5 vector."""
-        columns, values = self.tfidf(text)
-        return ((1 - self.text_share) * _softmax(self.weights @ vector + self.bias)
-                + self.text_share * _softmax(self.gram_weights[:, columns] @ values + self.gram_bias))
-
-    def tfidf(self, text: str) -> tuple[list[int], np.ndarray]:
-        counts: dict[int, int] = {}
-        for gram in grams(text):
-            column = self.grams.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        columns = sorted(counts)
-        values = np.array([(1 + np.log(counts[c])) * self.idf[c] for c in columns], dtype=np.float32)
-        return columns, values / (np.linalg.norm(values) or 1.0)
+        columns, values = tfidf(text, self.grams, self.idf)
+        return blended(self.weights @ vector + self.bias, self.gram_weights[:, columns] @ values + self.gram_bias,
+                       self.text_share)
 
     def save(self, name: str, directory: Path = HERE) -> None:
         np.savez_compressed(directory / f"{name}.npz", weights=self.weights.astype(np.float32),
@@ -74,11 +64,6 @@ class TextClassifier:
         grams_ = {g: i for i, g in enumerate(meta.pop("grams"))}
         return cls(classes, arrays["weights"], arrays["bias"], arrays["gram_weights"], arrays["gram_bias"],
                    arrays["idf"], grams_, float(meta.pop("text_share")), meta)
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    e = np.exp(logits - logits.max())
-    return e / e.sum()
 
 
 @cache

@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from copilot.errors import InputProblem, UploadRejected
-from copilot.escalation.features import grams
+from copilot.blend import grams
 from copilot.escalation.training import Vectors
 from copilot.outfits.classifier import TextClassifier
 from copilot.outfits.slots import SLOT_NAMES
