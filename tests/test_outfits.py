@@ -275,6 +275,9 @@ def test_suggest_outfits_finds_the_anchor_and_asks_when_there_is_none(intent):
     assert unknown.anchor is None and "哪一款" in unknown.note
     assert find_anchor("怎么搭", [Turn("customer", "黑色阔腿裤还有吗")], sku_in_view=None,
                        wardrobe=wardrobe).sku_id == "B1"
+    # "这条碎花裙" with the floral dress in view is that dress, though 裙 also names skirts
+    shop = SHOP + [_p("B9", "女款碎花半裙", "下身单品", 139, tags=["女装"], 适用季节="夏")]
+    assert find_anchor("这条碎花裙还要配点啥", [], sku_in_view="D1", wardrobe=_shop(shop)).sku_id == "D1"
 
 
 @pytest.mark.parametrize("message, budget", [

@@ -199,7 +199,10 @@ def find_anchor(message: str, history: Sequence[Turn], *, sku_in_view: str | Non
     """
     in_view = wardrobe.piece(sku_in_view) if sku_in_view else None
     prefer = in_view.product if in_view else None
-    named = _named_product(_subject(message), wardrobe, prefer=prefer)
+    subject = _subject(message)
+    if prefer is not None and _fits(subject, prefer):
+        return prefer               # "这条碎花裙" with the 碎花连衣裙 in view: that one
+    named = _named_product(subject, wardrobe, prefer=prefer)
     if named or prefer:
         return named or prefer
     for turn in recent_customer_turns(history):
@@ -207,6 +210,13 @@ def find_anchor(message: str, history: Sequence[Turn], *, sku_in_view: str | Non
         if named:
             return named
     return None
+
+
+def _fits(subject: str, product: Product) -> bool:
+    """The item words of the subject ("碎花裙") are all in the product's category or title."""
+    words = [m.group(0).rstrip("子") for pattern, _ in SLOT_WORDS[2:] for m in [pattern.search(subject)] if m]
+    text = product.category + product.title
+    return bool(words) and all(w.lower() in text.lower() for w in words)
 
 
 def recent_customer_turns(history: Sequence[Turn]) -> list[Turn]:
