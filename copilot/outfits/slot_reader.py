@@ -19,7 +19,7 @@ from copilot.outfits.slots import regions
 from knowledge.records import Product
 
 TITLES_PER_CATEGORY = 4
-NAME_WEIGHT = 2.0
+NAME_WEIGHT = 1.0
 UNSURE = 0.6            # a runner-up this close to the best (as a share of it) is kept as `also`
 
 Embed = Callable[[str], np.ndarray]
