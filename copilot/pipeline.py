@@ -92,10 +92,13 @@ class Pipeline:
         mark("retrieval_ms")
         yield Event("sources", {"sources": [_source_view(s) for s in sources]})
 
-        # On the loop: the message's vector is cached from the assessment, so recognising a
-        # styling question is a dot product, and building outfits takes a few ms at 10k SKUs
-        # (evals/bench_outfits.py); a merchant's wardrobe is rebuilt once per knowledge version.
-        outfits = self.stylist.suggest(req.merchant, req.message, req.history, sku_in_view=req.sku)
+        # Recognising a styling question is a dot product on the loop (the message's vector is
+        # cached from the assessment); the outfits go to a worker thread, since the first one
+        # after a knowledge change rebuilds the merchant's wardrobe (evals/bench_outfits.py).
+        outfits = None
+        if self.stylist.asks(req.message, req.history):
+            outfits = await asyncio.to_thread(self.stylist.outfits, req.merchant, req.message, req.history,
+                                              sku_in_view=req.sku)
         if outfits is not None:
             mark("outfits_ms")
             yield Event("outfits", outfits.to_dict())

@@ -19,9 +19,7 @@ from pathlib import Path
 
 from copilot.outfits.checking import check_outfits
 from copilot.outfits.intent import StylingIntent
-from copilot.outfits.slot_reader import category_vector, formal_axis, read_slots, shown_titles
-from copilot.outfits.stylist import suggest_outfits
-from copilot.outfits.wardrobe import Wardrobe
+from copilot.outfits.stylist import build_wardrobe, suggest_outfits
 from evals.cases import load_cases
 from knowledge.embedders import E5Embedder
 from knowledge.loaders import parse
@@ -33,9 +31,8 @@ def check(folder: Path, split: str, embed, intent: StylingIntent, *, quiet: bool
     catalog = {p.sku_id: p for p in products}
     truth_file = folder / "slots_truth.json"
     truth = json.loads(truth_file.read_text(encoding="utf-8")) if truth_file.exists() else None
-    slots = read_slots(products, embed)
-    meanings = {c: category_vector(c, titles, embed) for c, titles in shown_titles(products).items()}
-    wardrobe = Wardrobe.of(products, slots, meanings, formal_axis(embed))
+    wardrobe = build_wardrobe(products, embed)
+    slots = wardrobe.slots
     failures, valid, outfit_cases, alarms, replies = [], 0, 0, 0, 0
     for case in load_cases(folder / split):
         result = suggest_outfits(case.message, case.turns, sku_in_view=case.sku, wardrobe=wardrobe, intent=intent)

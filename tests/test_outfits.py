@@ -294,11 +294,10 @@ def test_numbers_that_are_not_budgets(message):
 
 
 def _meaningful(products, slots, embed) -> Wardrobe:
-    """A wardrobe with its categories' meanings and the formal direction, as the stylist builds it."""
-    from copilot.outfits.slot_reader import category_vector, formal_axis, shown_titles
-    meanings = {c: category_vector(c, titles, embed) for c, titles in shown_titles(products).items()}
-    return Wardrobe.of(products, {c: SlotChoice(c, s, 1.0, "merchant") for c, s in slots.items()}, meanings,
-                       formal_axis(embed))
+    """A wardrobe with its categories' meanings and the formal direction, as the stylist builds
+    it, the slots set as this shop's merchant would."""
+    from copilot.outfits.stylist import build_wardrobe
+    return build_wardrobe(products, embed, slots)
 
 
 DRESSY = [

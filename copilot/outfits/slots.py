@@ -44,9 +44,8 @@ SLOTS: dict[str, Slot] = {s.name: s for s in (
 )}
 SLOT_NAMES: tuple[str, ...] = tuple(SLOTS)
 
-BASE = ("top", "bottom", "one_piece", "suit")          # the garments that dress the body
 FINISHING = ("outer", "bag", "neckwear", "headwear", "belt", "handwear")   # one of them tops an outfit off
-ON_REQUEST = ("legwear", "gear")                        # added only when the shopper asks for them
+# (legwear and gear join an outfit only when the shopper asks for them)
 BODY = frozenset({"torso", "legs"})                     # what an outfit must cover, with its anchor
 
 
