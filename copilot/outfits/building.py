@@ -101,7 +101,7 @@ def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
 
 def _plans(anchor: Piece, request: StylingRequest, pools: dict[str, list]) -> list[_Plan]:
     """The outfit shapes to try, in turn: a form that dresses the body, shoes, a finishing
-    piece; or what the shopper asked for ("base": the garments, with shoes)."""
+    piece; or what the shopper asked for ("base": the garments that dress the body)."""
     covered = anchor.covers
     forms = [f for f in FORMS[BODY - covered] if not any(regions(s) & covered for s in f)]
     shoes = ("shoes",) if anchor.slot != "shoes" and pools["shoes"] else ()
