@@ -281,7 +281,7 @@ def test_suggest_outfits_finds_the_anchor_and_asks_when_there_is_none(intent):
 
 
 @pytest.mark.parametrize("message, budget", [
-    ("500以内 怎么搭", "500"), ("预算一千二 帮我配一套", "1200"), ("不超过2k", "2000"),
+    ("500以内 怎么搭", "500"), ("再配条裤子 加起来别超250哈", "250"), ("预算一千二 帮我配一套", "1200"), ("不超过2k", "2000"),
     ("under 300 please, what goes with it", "300"), ("三百块以内的搭配", "300"),
 ])
 def test_budget_forms(message, budget):
@@ -368,3 +368,14 @@ def test_shoes_the_budget_cannot_hold_are_left_out_and_said():
     assert result.outfits and all(o.added_total <= 250 for o in result.outfits)
     assert "放不下鞋子" in result.note
     assert any(_shop().piece(s).slot == "top" for o in result.outfits for s in o.sku_ids)
+
+
+def test_asking_for_accessories_gets_one_accessory_per_outfit():
+    request = parse_request("这条裙子太素了 想加点配饰")
+    assert "accessory" in request.wanted_slots
+    wardrobe = _shop()
+    result = build_outfits(wardrobe.piece("D1"), wardrobe, request)
+    assert result.outfits
+    for outfit in result.outfits:
+        assert len(outfit.sku_ids) == 1 and wardrobe.piece(outfit.sku_ids[0]).slot in ("bag", "neckwear", "headwear")
+    assert parse_request("这包配什么衣服 我男的").wearer == "男" and parse_request("我是女生 怎么搭").wearer == "女"

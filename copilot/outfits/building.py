@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from copilot.outfits.request import Occasion, StylingRequest
 from copilot.outfits.result import Outfit, OutfitItem, OutfitResult, outfits_differ
-from copilot.outfits.slots import BODY, FINISHING, SLOTS, conflicts, is_wearable, regions
+from copilot.outfits.slots import ACCESSORIES, BODY, FINISHING, SLOTS, conflicts, is_wearable, regions
 from copilot.outfits.wardrobe import COLOURS, GENDERS, REGION_INDEX, SEASON_INDEX, Piece, Wardrobe, bits, colours_clash
 from copilot.outfits import wording
 
@@ -64,7 +64,7 @@ FORMS: dict[frozenset[str], tuple[tuple[str, ...], ...]] = {
 @dataclass(frozen=True)
 class _Plan:
     needs: tuple[str, ...]          # one piece of each slot, the main piece first
-    finish: bool                    # add one finishing piece when there is room
+    finish: tuple[str, ...] = ()    # slots one finishing piece may come from, when there is room
 
 
 def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
@@ -105,14 +105,16 @@ def _plans(anchor: Piece, request: StylingRequest, pools: dict[str, list]) -> li
     covered = anchor.covers
     forms = [f for f in FORMS[BODY - covered] if not any(regions(s) & covered for s in f)]
     shoes = ("shoes",) if anchor.slot != "shoes" and pools["shoes"] else ()
-    wanted = [s for s in request.wanted_slots if s == "base" or (s != anchor.slot and not regions(s) & covered)]
+    wanted = [s for s in request.wanted_slots
+              if s in ("base", "accessory") or (s != anchor.slot and not regions(s) & covered)]
     if not wanted:
-        return [_Plan(f + shoes, True) for f in forms if f or shoes] or [_Plan((), True)]
-    extra = tuple(s for s in wanted if s != "base" and pools[s])
+        return [_Plan(f + shoes, FINISHING) for f in forms if f or shoes] or [_Plan((), FINISHING)]
+    finish = ACCESSORIES if "accessory" in wanted else ()     # "加点配饰": one of them
+    extra = tuple(s for s in wanted if s not in ("base", "accessory") and pools[s])
     if "base" not in wanted:
-        return [_Plan(extra, False)] if extra else []
+        return [_Plan(extra, finish)] if extra or finish else []
     fitting = [f for f in forms if not any(conflicts(s, e) for s in f for e in extra if s != e)]
-    return [_Plan(tuple(dict.fromkeys(f + extra)), False) for f in fitting] or [_Plan(extra, False)]
+    return [_Plan(tuple(dict.fromkeys(f + extra)), finish) for f in fitting] or [_Plan(extra, finish)]
 
 
 def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
@@ -234,7 +236,7 @@ def _nearness(plan: _Plan, pools: dict[str, list[tuple[float, Piece]]], wardrobe
 def _mains(plans: list[_Plan], pools: dict[str, list[tuple[float, Piece]]]) -> list[tuple[_Plan, Piece | None]]:
     """(plan, main piece) pairs: every candidate of the nearest plan, then the next plan's."""
     if all(not p.needs for p in plans):
-        return [(plans[0], None)] * (1 + sum(len(pools[s]) for s in FINISHING))
+        return [(plans[0], None)] * (1 + sum(len(pools[s]) for s in plans[0].finish))
     return [(plan, piece) for plan in plans if plan.needs for _, piece in pools[plan.needs[0]]]
 
 
@@ -254,8 +256,10 @@ def _fill(anchor: Piece, plan: _Plan, main: Piece | None, pools: dict[str, list[
     if budget is not None and spent > budget:
         return None
     if plan.finish and len(pieces) < FULL:
-        options = [(score - FINISH_REUSE * finished[slot], piece) for slot in FINISHING
-                   for score, piece in pools[slot] if score >= FINISH_FLOOR]
+        # topping an outfit off takes a reason (a shared style, the occasion); asked for, not
+        floor = FINISH_FLOOR if plan.needs else -np.inf
+        options = [(score - FINISH_REUSE * finished[slot], piece) for slot in plan.finish
+                   for score, piece in pools[slot] if score >= floor]
         best = _best(options, [anchor, *pieces], used, budget, spent)
         if best is not None:
             pieces.append(best)

@@ -70,7 +70,7 @@ OCCASIONS: tuple[Occasion, ...] = (
 )
 
 # Words for a slot in the shopper's language -> the slots they name; "base" is whatever
-# garments dress the body ("里面穿什么", "配什么衣服").
+# garments dress the body ("里面穿什么", "配什么衣服"), "accessory" one of the accessories.
 SLOT_WORDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
     (re.compile(p, re.IGNORECASE), slots)
     for p, slots in (
@@ -87,6 +87,7 @@ SLOT_WORDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
         (r"腰带|皮带|\bbelts?\b", ("belt",)),
         (r"袜|丝袜|打底裤|socks|tights", ("legwear",)),
         (r"水杯|水壶|雨伞|扇子|bottle|umbrella|\bfan\b", ("gear",)),
+        (r"配饰|饰品|首饰|小物|accessor(y|ies)|jewel", ("accessory",)),
     )
 )
 
@@ -107,9 +108,9 @@ WISH = re.compile(r"(?:想穿|想要|想来|换成|换个|希望|最好是?|(?<!
 _FILLER = re.compile(r"[的了点一个些吗呢吧啊呀么]")
 # Who will wear it, when the shopper says so ("给儿子", "for my girlfriend").
 WEARER: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"儿子|男孩|男宝|男生|男童|老公|男朋友|男友|爸爸|老爸|老公公|(son|boy|husband|boyfriend|him|men)",
+    (re.compile(r"儿子|男孩|男宝|男生|男童|男的|我是男|老公|男朋友|男友|爸爸|老爸|老公公|(son|boy|husband|boyfriend|him|men)",
                 re.IGNORECASE), "男"),
-    (re.compile(r"女儿|闺女|女孩|女宝|女生|女童|老婆|女朋友|女友|妈妈|老妈|(daughter|girl|wife|girlfriend|her|women)",
+    (re.compile(r"女儿|闺女|女孩|女宝|女生|女童|女的|我是女|老婆|女朋友|女友|妈妈|老妈|(daughter|girl|wife|girlfriend|her|women)",
                 re.IGNORECASE), "女"),
 )
 
@@ -117,7 +118,7 @@ _NUM = r"\d+(?:\.\d+)?\s*[kKwW千万]?|[零一二两三四五六七八九十百�
 _UNIT = r"(?:元|块钱|块|rmb|RMB)?"
 _BUDGET = (
     re.compile(rf"(?:预算|budget)\s*(?:是|在|大概|差不多|只有|[:：])?\s*[¥$]?\s*({_NUM})", re.IGNORECASE),
-    re.compile(rf"(?:不超过|不要超过|别超过|低于|少于|控制在|under|below|within|less than|<)\s*[¥$]?\s*({_NUM})",
+    re.compile(rf"(?:不超过?|不要超过?|别超过?|低于|少于|控制在|under|below|within|less than|<)\s*[¥$]?\s*({_NUM})",
                re.IGNORECASE),
     re.compile(rf"[¥$]?({_NUM})\s*{_UNIT}\s*(?:以内|以下|之内|内)"),
     re.compile(rf"[¥$]?({_NUM})\s*(?:元|块钱|块|rmb|RMB)\s*(?:左右|上下)"),

@@ -45,6 +45,7 @@ SLOTS: dict[str, Slot] = {s.name: s for s in (
 SLOT_NAMES: tuple[str, ...] = tuple(SLOTS)
 
 FINISHING = ("outer", "bag", "neckwear", "headwear", "belt", "handwear")   # one of them tops an outfit off
+ACCESSORIES = ("bag", "neckwear", "headwear", "belt", "handwear")         # "配饰": one of them
 # (legwear and gear join an outfit only when the shopper asks for them)
 BODY = frozenset({"torso", "legs"})                     # what an outfit must cover, with its anchor
 
