@@ -3,7 +3,7 @@
 A category is read from its name and a few of its product titles: the shipped
 `slot_reader` classifier (e5 meaning + character n-grams, `classifier.py`) gives each
 text P(slot); the name counts `NAME_WEIGHT` times a title. The merchant's own mapping
-(`slots.csv`, `PUT /v1/merchants/{m}/slots`) wins over the reading.
+(`slots.csv`, `POST /v1/merchants/{m}/slots`) wins over the reading.
 """
 from __future__ import annotations
 
@@ -15,12 +15,10 @@ from typing import Literal
 import numpy as np
 
 from copilot.outfits.classifier import TextClassifier, shipped
-from copilot.outfits.slots import regions
 from knowledge.records import Product
 
 TITLES_PER_CATEGORY = 4
 NAME_WEIGHT = 1.0
-UNSURE = 0.6            # a runner-up this close to the best (as a share of it) is kept as `also`
 
 Embed = Callable[[str], np.ndarray]
 
@@ -31,18 +29,10 @@ class SlotChoice:
     slot: str
     confidence: float                         # the reading's probability; 1.0 when the merchant set it
     source: Literal["read", "merchant"]
-    also: str | None = None                   # a close runner-up: its body regions count as covered too
-
-    @property
-    def covers(self) -> frozenset[str]:
-        """The body regions an item of the category is taken to cover: when the reading is
-        unsure between two slots, both slots' (a 套装 read as a suit or a one-piece covers the
-        torso too), so no outfit layers over what it might already cover."""
-        return regions(self.slot) | (regions(self.also) if self.also else frozenset())
 
     def to_dict(self) -> dict:
         return {"category": self.category, "slot": self.slot, "confidence": round(self.confidence, 3),
-                "source": self.source, "also": self.also}
+                "source": self.source}
 
 
 def read_slots(products: Iterable[Product], embed: Embed, *, settings: Mapping[str, str] = {},
@@ -102,7 +92,5 @@ def _read(category: str, titles: list[str], embed: Embed, classifier: TextClassi
     weights = np.array([NAME_WEIGHT] + [1.0] * len(titles))
     probs = np.array([classifier.probabilities(embed(text), text) for text in texts])
     mean = (probs * weights[:, None]).sum(axis=0) / weights.sum()
-    best, runner_up = np.argsort(mean)[::-1][:2]
-    also = classifier.classes[runner_up] if mean[runner_up] >= UNSURE * mean[best] else None
-    return SlotChoice(category, classifier.classes[best], float(mean[best]), "read",
-                      also if also != "none" else None)
+    best = int(np.argmax(mean))
+    return SlotChoice(category, classifier.classes[best], float(mean[best]), "read")

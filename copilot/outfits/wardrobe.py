@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from copilot.outfits.slot_reader import SlotChoice
-from copilot.outfits.slots import SLOTS
+from copilot.outfits.slots import SLOTS, regions
 from knowledge.records import Product
 
 SEASONS = frozenset("春夏秋冬")
@@ -115,7 +115,7 @@ class Piece:
 
     product: Product
     slot: str
-    covers: frozenset[str]           # body regions (`SlotChoice.covers`)
+    covers: frozenset[str]           # the body regions its slot covers
     gender: str | None
     child: bool
     seasons: frozenset[str]
@@ -124,8 +124,8 @@ class Piece:
     looks: str                       # category, title and colour: what a shopper's dislikes are read against
 
     @classmethod
-    def of(cls, product: Product, choice: SlotChoice) -> Piece:
-        return cls(product=product, slot=choice.slot, covers=choice.covers, gender=gender_of(product), child=is_child(product),
+    def of(cls, product: Product, slot: str) -> Piece:
+        return cls(product=product, slot=slot, covers=regions(slot), gender=gender_of(product), child=is_child(product),
                    seasons=seasons_of(product), colour_family=colour_family_of(product),
                    style=frozenset(t for t in product.tags if not is_colour_tag(t)),
                    looks=" ".join([product.category, product.title, product.attributes.get("颜色", "")]).lower())
@@ -223,7 +223,7 @@ class Wardrobe:
         category's vector (`slot_reader.category_vector`) and `formal` the casual-to-formal
         direction (`slot_reader.formal_axis`), without which no category is preferred for
         what the message says or how dressed-up it is."""
-        return cls({p.sku_id: Piece.of(p, slots[p.category]) for p in products}, slots, meanings, formal)
+        return cls({p.sku_id: Piece.of(p, slots[p.category].slot) for p in products}, slots, meanings, formal)
 
     def affinity(self, meaning: np.ndarray, anchor_category: str) -> np.ndarray:
         """Per category (category_index order): how near it is to what the shopper said and to
