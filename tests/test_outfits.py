@@ -326,6 +326,12 @@ def test_the_occasion_dress_picks_the_category_by_meaning(embed, intent):
     shoes = [wardrobe.piece(s).product.category for o in run.outfits for s in o.sku_ids
              if wardrobe.piece(s).slot == "shoes"]
     assert shoes.count("跑鞋") > shoes.count("正装皮鞋"), shoes
+    # said outright, with no occasion: 要正式点的 dresses up, 休闲一点 down
+    assert parse_request("要正式点的").dress == 1 and parse_request("想要休闲一点").dress == -1
+    smart = suggest_outfits("这件衬衫怎么搭 要正式点的", [], sku_in_view="M2", wardrobe=wardrobe, intent=intent)
+    shoes = [wardrobe.piece(s).product.category for o in smart.outfits for s in o.sku_ids
+             if wardrobe.piece(s).slot == "shoes"]
+    assert shoes and shoes.count("正装皮鞋") > shoes.count("跑鞋"), shoes
 
 
 def test_a_wish_in_the_shoppers_words_and_the_season_they_say_are_kept():

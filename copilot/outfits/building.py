@@ -158,7 +158,7 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
               - COLOUR_CLASH * (colour == clash)
               + COLOUR_MATCH * ((colour != 0) & (anchor_colour != 0) & (colour != clash))
               + AFFINITY_WEIGHT * _standardised(affinity, shelf.category)[rows]
-              + FORMALITY_WEIGHT * _dress_target(anchor, wardrobe, occasion) * wardrobe.formality[shelf.category[rows]])
+              + FORMALITY_WEIGHT * _dress_target(anchor, wardrobe, request) * wardrobe.formality[shelf.category[rows]])
     if request.wishes:      # what the shopper would like, said in the product's own words
         scores = scores + WISH_WEIGHT * np.array([any(w in shelf.pieces[r].looks for w in request.wishes)
                                                   for r in rows])
@@ -176,10 +176,13 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
     return best
 
 
-def _dress_target(anchor: Piece, wardrobe: Wardrobe, occasion: Occasion | None) -> float:
-    """How dressed-up the pieces should be: as the occasion asks, else like the anchor (-1..1)."""
-    if occasion and occasion.formality:
-        return float(occasion.formality)
+def _dress_target(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest) -> float:
+    """How dressed-up the pieces should be: as the shopper says, else as the occasion asks, else
+    like the anchor (-1..1)."""
+    if request.dress:
+        return float(request.dress)
+    if request.occasion and request.occasion.formality:
+        return float(request.occasion.formality)
     return float(np.clip(wardrobe.formality[wardrobe.category_index[anchor.product.category]], -1, 1))
 
 

@@ -96,6 +96,9 @@ WHOLE = re.compile(r"一身|一整套|整套|全套|全身|从头到脚|里里�
                    re.IGNORECASE)
 # Seasons the shopper says ("夏天穿", "冬天去爬山") narrow the pieces to those worn then.
 SEASON_SAID = re.compile(r"([春夏秋冬])(?:天|季|日)|(spring|summer|autumn|fall|winter|暑假|寒假)", re.IGNORECASE)
+# How dressed-up the shopper wants it, said outright ("要正式点的", "休闲一点", "smart casual").
+DRESSY = re.compile(r"正式|正装|得体|体面|庄重|隆重|商务|formal|smart|dressy|elegant", re.IGNORECASE)
+CASUAL = re.compile(r"休闲|随意|随性|日常|舒服|轻松|运动风|casual|relaxed|laid[- ]back", re.IGNORECASE)
 # Asking for warmth or for cool clothes says the season as well as a month would.
 WARM_WISH = re.compile(r"保暖|暖和|怕冷|防寒|抗冻|warm(?:er|th)?\b|keep me warm", re.IGNORECASE)
 COOL_WISH = re.compile(r"清爽|凉快|怕热|透气|防晒|\bcool(?:er)?\b|breathable", re.IGNORECASE)
@@ -139,6 +142,7 @@ class StylingRequest:
     avoid: tuple[str, ...] = ()                 # words of what the shopper does not want
     wishes: tuple[str, ...] = ()                # two-character words of what the shopper would like
     seasons: frozenset[str] = SEASONS           # the seasons the shopper says it is worn in
+    dress: int = 0                              # +1 dressed up, -1 dressed down, as the message says
     meaning: np.ndarray | None = None           # the e5 vector of what the shopper said (message and turns before)
     language: Language = "zh"
 
@@ -161,6 +165,7 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
     avoid = tuple(dict.fromkeys(m.group(1).lower() for text in texts for m in AVOID.finditer(text)))
     seasons = next((found for found in map(_find_seasons, texts) if found), SEASONS)
     wishes = tuple(dict.fromkeys(w for m in WISH.finditer(message) for w in _bigram_list(m.group(1))))
+    dress = int(bool(DRESSY.search(message))) - int(bool(CASUAL.search(message)))
     # Anywhere in the message ("衣服裤子也帮我配一下"); what is not wanted is not asked for, and
     # words naming the anchor fall away with its slot (building.py drops the slots it covers).
     asking = AVOID.sub(" ", message)
@@ -177,7 +182,7 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
         wanted = []                 # "一身衣服": a whole outfit, shoes and all
     return StylingRequest(occasion=occasion, budget=budget, wanted_slots=tuple(dict.fromkeys(wanted)),
                           wanted_categories=tuple(dict.fromkeys(named)), tags=said, wearer=wearer, avoid=avoid,
-                          seasons=seasons, wishes=wishes, language=language)
+                          seasons=seasons, wishes=wishes, dress=dress, language=language)
 
 
 def find_occasion(text: str) -> Occasion | None:
