@@ -385,3 +385,9 @@ def test_asking_for_accessories_gets_one_accessory_per_outfit():
     for outfit in result.outfits:
         assert len(outfit.sku_ids) == 1 and wardrobe.piece(outfit.sku_ids[0]).slot in ("bag", "neckwear", "headwear")
     assert parse_request("这包配什么衣服 我男的").wearer == "男" and parse_request("我是女生 怎么搭").wearer == "女"
+
+
+def test_english_words_name_the_wearer_as_words_not_inside_others():
+    assert parse_request("what goes with this? it's for my husband").wearer == "男"
+    assert parse_request("a gift for my wife, how to style it").wearer == "女"
+    assert parse_request("which season and reason, how to style it").wearer is None

@@ -111,9 +111,9 @@ WISH = re.compile(r"(?:想穿|想要|想来|换成|换个|希望|最好是?|(?<!
 _FILLER = re.compile(r"[的了点一个些吗呢吧啊呀么]")
 # Who will wear it, when the shopper says so ("给儿子", "for my girlfriend").
 WEARER: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"儿子|男孩|男宝|男生|男童|男的|我是男|老公|男朋友|男友|爸爸|老爸|老公公|(son|boy|husband|boyfriend|him|men)",
+    (re.compile(r"儿子|男孩|男宝|男生|男童|男的|我是男|老公|男朋友|男友|爸爸|老爸|老公公|\b(son|boy|husband|boyfriend|him|men)\b",
                 re.IGNORECASE), "男"),
-    (re.compile(r"女儿|闺女|女孩|女宝|女生|女童|女的|我是女|老婆|女朋友|女友|妈妈|老妈|(daughter|girl|wife|girlfriend|her|women)",
+    (re.compile(r"女儿|闺女|女孩|女宝|女生|女童|女的|我是女|老婆|女朋友|女友|妈妈|老妈|\b(daughter|girl|wife|girlfriend|her|women)\b",
                 re.IGNORECASE), "女"),
 )
 
