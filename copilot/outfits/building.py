@@ -23,16 +23,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-
-import numpy as np
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
+
+from copilot.outfits import wording
 from copilot.outfits.request import Occasion, StylingRequest
 from copilot.outfits.result import Outfit, OutfitItem, OutfitResult, outfits_differ
 from copilot.outfits.slots import ACCESSORIES, BODY, FINISHING, SLOTS, conflicts, is_wearable, regions
-from copilot.outfits.wardrobe import COLOURS, GENDERS, REGION_INDEX, SEASON_INDEX, Piece, Wardrobe, bits, colours_clash
-from copilot.outfits import wording
+from copilot.outfits.wardrobe import COLOURS, GENDERS, REGION_INDEX, SEASON_INDEX, Piece, Wardrobe, bits
 
 DEFAULT_COUNT = 3
 FULL = 2                # pieces added to the anchor from which an outfit needs no finishing piece
@@ -78,8 +78,7 @@ def build_outfits(anchor: Piece, wardrobe: Wardrobe, request: StylingRequest, *,
     affinity = wardrobe.affinity(request.meaning, anchor.product.category) if request.meaning is not None \
         else np.zeros(len(wardrobe.category_index))
     pools = {slot: _pool(slot, anchor, wardrobe, request, affinity) for slot in SLOTS if is_wearable(slot)}
-    missing = [s for s in request.wanted_slots
-               if s in pools and not pools[s] and s != anchor.slot and not regions(s) & anchor.covers]
+    missing = [s for s in request.wanted_slots if s in pools and not pools[s] and _beside(anchor, s)]
     if missing:             # asked for, but nothing in stock goes: the rest, and say so
         notes.append(wording.missing(missing, language))
     plans = [p for p in _plans(anchor, request, pools) if all(pools[s] for s in p.needs)]
@@ -105,8 +104,7 @@ def _plans(anchor: Piece, request: StylingRequest, pools: dict[str, list]) -> li
     covered = anchor.covers
     forms = [f for f in FORMS[BODY - covered] if not any(regions(s) & covered for s in f)]
     shoes = ("shoes",) if anchor.slot != "shoes" and pools["shoes"] else ()
-    wanted = [s for s in request.wanted_slots
-              if s in ("base", "accessory") or (s != anchor.slot and not regions(s) & covered)]
+    wanted = [s for s in request.wanted_slots if s in ("base", "accessory") or _beside(anchor, s)]
     if not wanted:
         return [_Plan(f + shoes, FINISHING) for f in forms if f or shoes] or [_Plan((), FINISHING)]
     finish = ACCESSORIES if "accessory" in wanted else ()     # "加点配饰": one of them
@@ -115,6 +113,11 @@ def _plans(anchor: Piece, request: StylingRequest, pools: dict[str, list]) -> li
         return [_Plan(extra, finish)] if extra or finish else []
     fitting = [f for f in forms if not any(conflicts(s, e) for s in f for e in extra if s != e)]
     return [_Plan(tuple(dict.fromkeys(f + extra)), finish) for f in fitting] or [_Plan(extra, finish)]
+
+
+def _beside(anchor: Piece, slot: str) -> bool:
+    """A piece of `slot` can be worn with the anchor: not its slot, nowhere it covers."""
+    return slot != anchor.slot and not regions(slot) & anchor.covers
 
 
 def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
@@ -150,13 +153,9 @@ def _pool(slot: str, anchor: Piece, wardrobe: Wardrobe, request: StylingRequest,
     suits = style @ wardrobe.tag_vector(request.tags | (occasion.tags if occasion else frozenset())) > 0
     if occasion:
         suits |= np.array([occasion.name in shelf.titled[r] for r in rows])
-    colour = shelf.colour[rows]
-    anchor_colour = COLOURS[anchor.colour_family]
-    clash = {1: 2, 2: 1}.get(anchor_colour, -1)
     scores = (STYLE_WEIGHT * np.minimum(MAX_STYLE, style @ wardrobe.tag_vector(anchor.style))
               + OCCASION_WEIGHT * suits
-              - COLOUR_CLASH * (colour == clash)
-              + COLOUR_MATCH * ((colour != 0) & (anchor_colour != 0) & (colour != clash))
+              + _colour_score(shelf.colour[rows], COLOURS[anchor.colour_family])
               + AFFINITY_WEIGHT * _standardised(affinity, shelf.category)[rows]
               + FORMALITY_WEIGHT * _dress_target(anchor, wardrobe, request) * wardrobe.formality[shelf.category[rows]])
     if request.wishes:      # what the shopper would like, said in the product's own words
@@ -197,18 +196,18 @@ def _standardised(affinity: np.ndarray, categories: np.ndarray) -> np.ndarray:
     return z[categories]
 
 
-def _colour_score(a: Piece, b: Piece) -> float:
-    if colours_clash(a.colour_family, b.colour_family):
-        return -COLOUR_CLASH
-    if a.colour_family and b.colour_family:
-        return COLOUR_MATCH
-    return 0.0
+def _colour_score(a, b):
+    """COLOURS codes, arrays or single: a cool/warm mix costs, two known families that do not
+    clash gain."""
+    a, b = np.asarray(a), np.asarray(b)
+    clash = ((a == 1) & (b == 2)) | ((a == 2) & (b == 1))
+    return np.where(clash, -COLOUR_CLASH, np.where((a != 0) & (b != 0), COLOUR_MATCH, 0.0))
 
 
 def _compose(anchor: Piece, plans: list[_Plan], pools: dict[str, list[tuple[float, Piece]]],
              budget: Decimal | None, count: int, chosen: list[list[Piece]] | None = None) -> list[list[Piece]]:
-    """Main pieces in rank order, the plans taking turns; keep outfits that differ from those
-    kept (`chosen`: kept already)."""
+    """Main pieces in order (`_mains`); keep the outfits that differ from those kept (`chosen`:
+    kept already)."""
     chosen = list(chosen or [])
     used: Counter[str] = Counter(p.sku_id for c in chosen for p in c)
     finished: Counter[str] = Counter()
@@ -272,7 +271,8 @@ def _fill(anchor: Piece, plan: _Plan, main: Piece | None, pools: dict[str, list[
 def _best(options: Sequence[tuple[float, Piece]], worn: list[Piece], used: Counter[str],
           budget: Decimal | None, spent: Decimal) -> Piece | None:
     fitting = [
-        (score + sum(_colour_score(p, other) for other in worn[1:]) - REUSE_PENALTY * used[p.sku_id], p)
+        (score + sum(float(_colour_score(COLOURS[p.colour_family], COLOURS[other.colour_family]))
+                      for other in worn[1:]) - REUSE_PENALTY * used[p.sku_id], p)
         for score, p in options
         if all(p.goes_with(other) and p.sku_id != other.sku_id for other in worn)
         and (budget is None or spent + p.product.price <= budget)

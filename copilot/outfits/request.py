@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 
 from copilot.language import Language, language_of
-from copilot.outfits.wardrobe import COLOUR_WORDS, SEASONS, Wardrobe
+from copilot.outfits.wardrobe import COLOUR_WORDS, SEASONS, Wardrobe, seasons_in
 from copilot.turns import Turn
 from knowledge.records import Product
 
@@ -102,7 +102,6 @@ CASUAL = re.compile(r"休闲|随意|随性|日常|舒服|轻松|运动风|casual
 # Asking for warmth or for cool clothes says the season as well as a month would.
 WARM_WISH = re.compile(r"保暖|暖和|怕冷|防寒|抗冻|warm(?:er|th)?\b|keep me warm", re.IGNORECASE)
 COOL_WISH = re.compile(r"清爽|凉快|怕热|透气|防晒|\bcool(?:er)?\b|breathable", re.IGNORECASE)
-_SEASON_EN = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬", "暑假": "夏", "寒假": "冬"}
 # What the shopper does not want ("不要背心了", "不太喜欢粉色的", "no hoodies"): the words after it.
 AVOID = re.compile(r"(?:(?:不|别)(?:要|选|用|穿|给|来|拿)|除了|不想要|不想穿|不喜欢|不太喜欢|讨厌|\bno\b|\bwithout\b|\bnot\b)\s*"
                    r"([\u4e00-\u9fffA-Za-z]{1,6}?)(?:了|的|色的|色|[，。,.!！?？\s]|$)", re.IGNORECASE)
@@ -163,7 +162,8 @@ def parse_request(message: str, history: Sequence[Turn] = (), *, categories: Seq
     said = frozenset(t for t in tags if len(t) > 1 and any(t in text for text in texts))
     language = language_of(message)
     avoid = tuple(dict.fromkeys(m.group(1).lower() for text in texts for m in AVOID.finditer(text)))
-    seasons = next((found for found in map(_find_seasons, texts) if found), SEASONS)
+    seasons = next((found for text in texts if (found := seasons_in(text, SEASON_SAID, WARM_WISH, COOL_WISH))),
+                   SEASONS)
     wishes = tuple(dict.fromkeys(w for m in WISH.finditer(message) for w in _bigram_list(m.group(1))))
     dress = int(bool(DRESSY.search(message))) - int(bool(CASUAL.search(message)))
     # Anywhere in the message ("衣服裤子也帮我配一下"); what is not wanted is not asked for, and
@@ -227,17 +227,6 @@ def _fits(subject: str, product: Product) -> bool:
 
 def recent_customer_turns(history: Sequence[Turn]) -> list[Turn]:
     return [t for t in reversed(history[-HISTORY_TURNS:]) if t.role == "customer"]
-
-
-def _find_seasons(text: str) -> frozenset[str]:
-    named = frozenset(m.group(1) or _SEASON_EN[m.group(2).lower()] for m in SEASON_SAID.finditer(text))
-    if named:
-        return named
-    if WARM_WISH.search(text):
-        return frozenset("秋冬")
-    if COOL_WISH.search(text):
-        return frozenset("春夏")
-    return frozenset()
 
 
 def _find_wearer(text: str) -> str | None:

@@ -2,7 +2,7 @@
 
 A category is read from its name and a few of its product titles: the shipped
 `slot_reader` classifier (e5 meaning + character n-grams, `classifier.py`) gives each
-text P(slot); the name counts `NAME_WEIGHT` times a title. The merchant's own mapping
+text P(slot), and the category's reading is their mean. The merchant's own mapping
 (`slots.csv`, `POST /v1/merchants/{m}/slots`) wins over the reading.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from copilot.outfits.classifier import TextClassifier, shipped
 from knowledge.records import Product
 
 TITLES_PER_CATEGORY = 4
-NAME_WEIGHT = 1.0
+READINGS_KEPT = 20_000      # readings kept per process (a catalog reads each category once a version)
 
 Embed = Callable[[str], np.ndarray]
 
@@ -70,10 +70,8 @@ def formal_axis(embed: Embed) -> np.ndarray:
 
 
 def category_vector(category: str, titles: list[str], embed: Embed) -> np.ndarray:
-    """What a category means: its name and titles' e5 vectors, weighted as in the reading, unit length."""
-    vectors = np.array([embed(text) for text in [category, *titles]])
-    weights = np.array([NAME_WEIGHT] + [1.0] * len(titles))
-    mean = (vectors * weights[:, None]).sum(axis=0)
+    """What a category means: the mean of its name's and titles' e5 vectors, unit length."""
+    mean = np.mean([embed(text) for text in [category, *titles]], axis=0)
     return mean / (np.linalg.norm(mean) or 1.0)
 
 
@@ -83,14 +81,13 @@ _READ: dict[tuple, SlotChoice] = {}     # readings are the classifier's and the 
 def read_one(category: str, titles: list[str], embed: Embed, classifier: TextClassifier) -> SlotChoice:
     key = (id(classifier), category, tuple(titles))
     if key not in _READ:
+        if len(_READ) >= READINGS_KEPT:
+            _READ.clear()
         _READ[key] = _read(category, titles, embed, classifier)
     return _READ[key]
 
 
 def _read(category: str, titles: list[str], embed: Embed, classifier: TextClassifier) -> SlotChoice:
-    texts = [category, *titles]
-    weights = np.array([NAME_WEIGHT] + [1.0] * len(titles))
-    probs = np.array([classifier.probabilities(embed(text), text) for text in texts])
-    mean = (probs * weights[:, None]).sum(axis=0) / weights.sum()
+    mean = np.mean([classifier.probabilities(embed(text), text) for text in [category, *titles]], axis=0)
     best = int(np.argmax(mean))
     return SlotChoice(category, classifier.classes[best], float(mean[best]), "read")

@@ -35,6 +35,24 @@ COLOUR_WORDS: tuple[tuple[str, str], ...] = (
     ("粉", "暖"), ("杏", "暖"), ("黑", "中性"), ("白", "中性"), ("灰", "中性"), ("银", "中性"),
 )
 
+_AUDIENCE_TAG = re.compile(rf"{_GENDER.pattern}|{UNISEX.pattern}|{CHILD.pattern}|^(男|女)$", re.IGNORECASE)
+SHOP_WIDE = 0.5         # a tag on more than this share of a shop's pieces says nothing about one of them
+# Without a season attribute, what the garment is made for says it (a down coat is for winter).
+SEASON_NAMED = re.compile(r"([春夏秋冬])(?:季|天|款|装)")
+WARM_WEAR = re.compile(r"羽绒|棉服|棉衣|加绒|加厚|毛呢|呢子|保暖|雪地|抓绒|down jacket|puffer|fleece", re.IGNORECASE)
+COOL_WEAR = re.compile(r"短袖|无袖|凉鞋|凉拖|防晒|冰丝|沙滩|泳|summer|sandal|short[- ]sleeve", re.IGNORECASE)
+# Words that name a season without its character (`seasons_in`).
+SEASON_WORDS = {"spring": "春", "summer": "夏", "autumn": "秋", "fall": "秋", "winter": "冬", "暑假": "夏", "寒假": "冬"}
+# Column codes of a `Shelf`
+GENDERS = {None: 0, "男": 1, "女": 2}
+COLOURS = {None: 0, "冷": 1, "暖": 2, "中性": 3}
+SEASON_INDEX = {s: n for n, s in enumerate("春夏秋冬")}
+REGION_INDEX = {r: n for n, r in enumerate(sorted({r for slot in SLOTS.values() for r in slot.regions}))}
+
+
+def bits(items: Iterable[str], index: Mapping[str, int]) -> int:
+    return sum(1 << index[i] for i in set(items) if i in index)
+
 
 def is_audience_tag(tag: str) -> bool:
     """A tag that says who wears it (女装, 男童, 中性), not a style."""
@@ -66,9 +84,18 @@ def is_child(product: Product) -> bool:
     return bool(CHILD.search(_audience_text(product)))
 
 
-# Without a season attribute, what the garment is made for says it (a down coat is for winter).
-WARM_WEAR = re.compile(r"羽绒|棉服|棉衣|加绒|加厚|毛呢|呢子|保暖|雪地|抓绒|down jacket|puffer|fleece", re.IGNORECASE)
-COOL_WEAR = re.compile(r"短袖|无袖|凉鞋|凉拖|防晒|冰丝|沙滩|泳|summer|sandal|short[- ]sleeve", re.IGNORECASE)
+def seasons_in(text: str, named: re.Pattern, warm: re.Pattern, cool: re.Pattern) -> frozenset[str]:
+    """The seasons a text names (a group of `named`: 夏, or a word of SEASON_WORDS), else those
+    its `warm` or `cool` words say (秋冬, 春夏); empty when it says none."""
+    found = frozenset(SEASON_WORDS.get(word.lower(), word)
+                      for m in named.finditer(text) for word in [next(g for g in m.groups() if g)])
+    if found:
+        return found
+    if warm.search(text):
+        return frozenset("秋冬")
+    if cool.search(text):
+        return frozenset("春夏")
+    return frozenset()
 
 
 def seasons_of(product: Product) -> frozenset[str]:
@@ -80,15 +107,7 @@ def seasons_of(product: Product) -> frozenset[str]:
     found = frozenset(ch for ch in value if ch in SEASONS)
     if found or value:
         return found or SEASONS
-    text = product.category + " " + product.title
-    named = frozenset(m.group(1) for m in re.finditer(r"([春夏秋冬])(?:季|天|款|装)", text))
-    if named:
-        return named
-    if WARM_WEAR.search(text):
-        return frozenset("秋冬")
-    if COOL_WEAR.search(text):
-        return frozenset("春夏")
-    return SEASONS
+    return seasons_in(product.category + " " + product.title, SEASON_NAMED, WARM_WEAR, COOL_WEAR) or SEASONS
 
 
 def colour_family_of(product: Product) -> str | None:
@@ -103,10 +122,6 @@ def colour_family_of(product: Product) -> str | None:
     if len(families) > 1:
         families.discard("中性")
     return families.pop() if families else None
-
-
-def colours_clash(a: str | None, b: str | None) -> bool:
-    return {a, b} == {"冷", "暖"}
 
 
 @dataclass(frozen=True)
@@ -141,20 +156,6 @@ class Piece:
             return False
         return self.child == other.child and bool(self.seasons & other.seasons) \
             and not self.covers & other.covers
-
-
-GENDERS = {None: 0, "男": 1, "女": 2}
-SHOP_WIDE = 0.5         # a tag on more than this share of a shop's pieces says nothing about one of them
-_AUDIENCE_TAG = re.compile(rf"{_GENDER.pattern}|{UNISEX.pattern}|{CHILD.pattern}|^(男|女)$", re.IGNORECASE)
-COLOURS = {None: 0, "冷": 1, "暖": 2, "中性": 3}
-
-
-def bits(items: Iterable[str], index: Mapping[str, int]) -> int:
-    return sum(1 << index[i] for i in set(items) if i in index)
-
-
-SEASON_INDEX = {s: n for n, s in enumerate("春夏秋冬")}
-REGION_INDEX = {r: n for n, r in enumerate(sorted({r for slot in SLOTS.values() for r in slot.regions}))}
 
 
 @dataclass(frozen=True)
