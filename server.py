@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from copilot.components import build
 from copilot.errors import CopilotError
-from copilot.routes import conversations, escalation_labels, evalsets, knowledge, prompts, routing, slots, web
+from copilot.routes import conversations, escalation_labels, evalsets, knowledge, prompts, routing, safety, slots, web
 from copilot.settings import Settings
 
 
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evalsets.router)
     app.include_router(escalation_labels.router)   # before knowledge, for the same reason
     app.include_router(slots.router)               # before knowledge, for the same reason
+    app.include_router(safety.router)              # before knowledge, for the same reason
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
     app.include_router(web.router)

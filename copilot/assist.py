@@ -104,7 +104,8 @@ class AssistService:
         self.ledger.finish_suggestion(
             suggestion.id, text=body["text"], citations=body["citations"],
             flags={"ungrounded": body["ungrounded"], "grounded": body["grounded"],
-                   "unkept_promises": body["unkept_promises"], "escalation": body["escalation"]},
+                   "unkept_promises": body["unkept_promises"], "escalation": body["escalation"],
+                   "safety": body["safety"]},
             prompt_id=prompt.get("id", body["drafter"]), prompt_version=str(prompt.get("version", "")),
             model=body["drafter"], timings=body["timings"], gaps=body["unanswered"])
 

@@ -2,6 +2,11 @@
 
     escalation -> sources -> (outfits) -> draft.delta ... -> draft.done
 
+Every draft passes the safety check (`copilot.safety`) beside grounding: what the draft,
+the shopper's message and each source hold that must not reach a shopper silently (links
+to hosts the merchant has not allowed, requests for passwords or card numbers, moves off
+the platform, instructions to an assistant) is in `draft.done`'s `safety`, for the agent.
+
 Retrieval and drafting stand on the merchant's knowledge only. When the configured
 drafter (an LLM) fails, an `error` event says why and the offline composer drafts
 instead, so the agent always gets a draft. HTTP routes and the eval harness both
@@ -18,7 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from copilot import tokens
+from copilot import safety, tokens
+from copilot.safety.fields import quotable
 from copilot.escalation import DEFAULT_THRESHOLDS, Assessment, Assessor, Thresholds
 from copilot.escalation.model import shipped_head
 from copilot.escalation.feedback import LabelStore, Teachings
@@ -50,6 +56,9 @@ class AssistRequest:
     thresholds: Thresholds = DEFAULT_THRESHOLDS
     # task -> PromptTemplate to draft with; None: the merchant's active ones (A/B arm by conversation)
     prompts: Mapping[str, PromptTemplate] | None = None
+    # the escalation assessment that stands (a draft resumed after a restart keeps the logged
+    # one); None: assess the message
+    assessment: Assessment | None = None
 
 
 class Pipeline:
@@ -83,14 +92,18 @@ class Pipeline:
         def mark(name: str) -> None:
             timings[name] = round((self._clock() - start) * 1000, 2)
 
-        assessment = await asyncio.to_thread(self.assess, req)
+        assessment = req.assessment
+        if assessment is None:
+            assessment = await asyncio.to_thread(self.assess, req)
         mark("escalation_ms")
         yield Event("escalation", assessment.to_dict())
 
         vector, sources = await asyncio.to_thread(self.retrieve, req)
+        allowed = await asyncio.to_thread(self.retriever.kb.allowed_hosts, req.merchant)
         history = _fit_history(req.history, self.history_tokens)
         mark("retrieval_ms")
-        yield Event("sources", {"sources": [_source_view(s) for s in sources]})
+        unsafe = {s.id: safety.scan(_source_text(s), allowed) for s in sources}
+        yield Event("sources", {"sources": [_source_view(s, unsafe[s.id]) for s in sources]})
 
         # Recognising a styling question is a dot product on the loop (the message's vector is
         # cached from the assessment); the outfits go to a worker thread, since the first one
@@ -107,7 +120,7 @@ class Pipeline:
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
                                outfits=outfits, query_vector=vector,
                                fact_vectors=self.retriever.fact_vectors(req.merchant),
-                               prompts=self._prompts(req))
+                               prompts=self._prompts(req), allowed_hosts=allowed)
         drafter, text, citations, unanswered = self.drafter, [], None, ()
         if drafter is not self.composer:
             llm_start = self._clock()   # from the request to the model's last token
@@ -131,10 +144,14 @@ class Pipeline:
         cited = [s for s in sources if s.id in citations] or list(sources)
         report = grounding_check(draft, cited + _outfit_sources(outfits))
         promises = promise_check(draft, done=ESCALATED if assessment.escalate else ())
+        findings = [{"where": "draft"} | f.to_dict() for f in safety.scan(draft, allowed)]
+        findings += [{"where": "message"} | f.to_dict() for f in safety.scan(req.message, allowed)]
+        findings += [{"where": "source", "source_id": sid} | f.to_dict()
+                     for sid, found in unsafe.items() for f in found]
         mark("draft_done_ms")
         yield Event("draft.done", {
             "text": draft, "citations": citations, "ungrounded": report.ungrounded,
-            "grounded": report.ok, "unkept_promises": promises.unkept,
+            "grounded": report.ok, "unkept_promises": promises.unkept, "safety": findings,
             "unanswered": list(unanswered), "drafter": drafter.name,
             "prompt": _prompt_ref(drafter, request), "escalation": assessment.to_dict(),
             "timings": timings,
@@ -194,5 +211,11 @@ def _fit_history(history: tuple[Turn, ...], budget: int) -> tuple[Turn, ...]:
     return tuple(reversed(newest_first[:keep]))
 
 
-def _source_view(s: Source) -> dict:
-    return {"id": s.id, "kind": s.kind, "title": s.title, "score": s.score, "text": s.text}
+def _source_view(s: Source, findings: list[safety.Finding]) -> dict:
+    return {"id": s.id, "kind": s.kind, "title": s.title, "score": s.score, "text": s.text,
+            "safety": [f.to_dict() for f in findings]}
+
+
+def _source_text(s: Source) -> str:
+    """Everything of a source a draft could quote: its passage and its record's strings."""
+    return "\n".join([s.title, s.text, *(text for _, text in quotable(s.record))])

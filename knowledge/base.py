@@ -24,6 +24,7 @@ from knowledge.index import VectorIndex
 from knowledge.records import KINDS, Faq, Kind, Policy, Product, Record, kind_of
 
 SLOT_SETTINGS = "outfit_slots"    # the metadata key of a merchant's slot settings (JSON)
+ALLOWED_HOSTS = "allowed_hosts"   # ... and of the hosts its drafts may link to (JSON list)
 
 RECORD_TYPES: dict[Kind, type] = {"sku": Product, "policy": Policy, "faq": Faq}
 
@@ -47,6 +48,7 @@ class KnowledgeBase:
     def __init__(self, *, index: VectorIndex, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
+        self._hosts: dict[str, tuple[int, tuple[str, ...]]] = {}   # merchant -> (version, hosts)
 
     # merchants -------------------------------------------------------------------
     def merchants(self) -> dict[str, str]:
@@ -125,6 +127,21 @@ class KnowledgeBase:
         are built with them from the next message."""
         self.require_merchant(merchant)
         self.index.bump_version(merchant, **{SLOT_SETTINGS: json.dumps(settings, ensure_ascii=False)})
+
+    def allowed_hosts(self, merchant: str) -> tuple[str, ...]:
+        """The hosts the merchant allows its drafts to link to (besides the platform's;
+        `copilot.safety`), read once per knowledge version."""
+        version = self.index.version(merchant)
+        cached = self._hosts.get(merchant)
+        if cached is None or cached[0] != version:
+            hosts = tuple(json.loads(self.index.setting(merchant, ALLOWED_HOSTS) or "[]"))
+            cached = self._hosts[merchant] = (version, hosts)
+        return cached[1]
+
+    def set_allowed_hosts(self, merchant: str, hosts: Sequence[str]) -> None:
+        """Replace the merchant's allowed hosts (already normalised) at once."""
+        self.require_merchant(merchant)
+        self.index.bump_version(merchant, **{ALLOWED_HOSTS: json.dumps(list(hosts))})
 
     def counts(self, merchant: str) -> dict[str, int]:
         return {k: len(self.index.where(merchant, {"$and": [{"kind": k}, {"chunk": 0}]}))

@@ -75,11 +75,11 @@ async def test_the_prompt_sent_holds_the_numbered_facts_history_and_message(fake
     roles = [m["role"] for m in body["messages"]]
     assert roles == ["system", "user"]
     prompt = "\n".join(m["content"] for m in body["messages"])
-    assert "[1] 轻薄白鸭绒羽绒服\n洗涤方式：可机洗，水温不超过30℃" in prompt
-    assert "[2] 7天无理由退换货\n签收后7天内可无理由退换" in prompt
-    assert "顾客：在吗\n客服：亲，在的" in prompt
-    assert "这款羽绒服可以机洗吗？" in prompt and "小鹿女装" in prompt
-    assert d.prompt_for(REQUEST).id == "reply@1"
+    assert "<资料 1>\n[1] 轻薄白鸭绒羽绒服\n洗涤方式：可机洗，水温不超过30℃\n</资料 1>" in prompt
+    assert "<资料 2>\n[2] 7天无理由退换货\n签收后7天内可无理由退换\n</资料 2>" in prompt
+    assert "<对话记录>\n顾客：在吗\n客服：亲，在的\n</对话记录>" in prompt
+    assert "<顾客消息>\n这款羽绒服可以机洗吗？\n</顾客消息>" in prompt and "小鹿女装" in prompt
+    assert d.prompt_for(REQUEST).id == "reply@2"
 
 
 async def test_no_facts_and_no_history_are_said_plainly(fake_llm):
@@ -94,29 +94,29 @@ async def test_a_critical_escalation_uses_the_escalation_prompt(fake_llm):
         escalation=Assessment(level=3, escalate=True, reasons=("威胁投诉",)),
     )
     d = drafter(fake_llm.base_url)
-    assert d.prompt_for(request).id == "escalation_reply@1"
-    assert d.prompt_for(DraftRequest(merchant="fashion", message="在吗", escalation=Assessment(1, False))).id == "reply@1"
+    assert d.prompt_for(request).id == "escalation_reply@2"
+    assert d.prompt_for(DraftRequest(merchant="fashion", message="在吗", escalation=Assessment(1, False))).id == "reply@2"
     await collect(d, request)
     prompt = "\n".join(m["content"] for m in fake_llm.requests[0]["messages"])
     assert "资深同事" in prompt and "威胁投诉" in prompt and "情绪等级 3/3" in prompt
 
 
 async def test_pinned_prompt_versions_must_exist():
-    with pytest.raises(ConfigError, match="known versions: 1"):
+    with pytest.raises(ConfigError, match="known versions: 1, 2"):
         drafter("http://127.0.0.1:9/v1", versions={"reply": 7})
 
 
 async def test_a_prompt_with_a_variable_the_drafter_cannot_fill_fails_at_start(tmp_path):
     for path in PROMPTS_DIR.glob("*.md"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    reply = (tmp_path / "reply@1.md").read_text(encoding="utf-8")
-    (tmp_path / "reply@2.md").write_text(
-        reply.replace("reply@1", "reply@2").replace("version: 1", "version: 2")
+    reply = (tmp_path / "reply@2.md").read_text(encoding="utf-8")
+    (tmp_path / "reply@3.md").write_text(
+        reply.replace("reply@2", "reply@3").replace("version: 2", "version: 3")
         .replace("escalation_note]", "escalation_note, order_id]").replace("{message}", "{message}{order_id}"),
         encoding="utf-8",
     )
     prompts = PromptLibrary.load(tmp_path)
-    with pytest.raises(ConfigError, match="order_id of prompt reply@2"):
+    with pytest.raises(ConfigError, match="order_id of prompt reply@3"):
         LLMDrafter(base_url="http://127.0.0.1:9/v1", api_key="k", model="m", prompts=prompts)
     pinned = LLMDrafter(base_url="http://127.0.0.1:9/v1", api_key="k", model="m", prompts=prompts, versions={"reply": 1})
     assert pinned.prompt_for(REQUEST).id == "reply@1"

@@ -48,7 +48,7 @@ async def test_llm_draft_streams_token_by_token_and_cites_numbered_sources(potte
     assert len(deltas) > 5 and "".join(deltas) == events[-1].body["text"]
     sources = next(e for e in events if e.type == "sources").body["sources"]
     assert events[-1].body["citations"] == [sources[0]["id"]]
-    assert events[-1].body["prompt"] == {"id": "reply@1", "version": 1}
+    assert events[-1].body["prompt"] == {"id": "reply@2", "version": 2}
     sent = llm.requests[0]["messages"]
     assert "洗碗机" in str(sent) and "可以，建议上层摆放" in str(sent)
 

@@ -27,6 +27,7 @@ class DraftRequest:
     fact_vectors: Mapping[str, Any] = field(default_factory=dict)  # the merchant's fact vectors by id
     prompts: Mapping[str, Any] = field(default_factory=dict)  # task -> PromptTemplate: this conversation's
                                               # active version or A/B arm (a drafter's default otherwise)
+    allowed_hosts: tuple[str, ...] = ()       # hosts the merchant allows links to (`copilot.safety`)
     extra: dict = field(default_factory=dict)
 
 

@@ -68,7 +68,7 @@ class Composer:
         return select(question, request.sources if sources is None else sources,
                       sku_in_view=request.sku_in_view, query_vector=request.query_vector,
                       fact_vectors=request.fact_vectors,
-                      scorer=self.scorer)
+                      scorer=self.scorer, allowed_hosts=request.allowed_hosts)
 
     def _escalation(self, request: DraftRequest, question: Question, voice: Voice) -> Composition:
         policies = tuple(s for s in request.sources if s.kind == "policy")

@@ -2,7 +2,11 @@
 
 The reply prompt (or, for conversations that must go to a senior agent, the
 escalation prompt) is rendered with the numbered sources, the history and the
-message (both already fitted to their token budgets by the caller), then streamed. Every failure of the endpoint is an `UpstreamError`
+message (both already fitted to their token budgets by the caller), then streamed.
+Sources, history and message go in as delimited data (`<资料 n>`, `<对话记录>`,
+`<顾客消息>`, their own angle brackets made full-width so they cannot end a block); the
+prompts say that nothing inside is an instruction, and the pipeline's safety check reads
+what the model wrote. Every failure of the endpoint is an `UpstreamError`
 that says what happened: a timeout, a refused connection, an HTTP status, a rate
 limit, or a stream that stopped before the model finished.
 
@@ -91,7 +95,7 @@ class LLMDrafter:
             store_name=request.extra.get("store_name", request.merchant),
             facts=format_facts(request.sources),
             history=format_history(request.history),
-            message=request.message,
+            message=format_message(request.message),
             escalation_note=format_escalation(request.escalation),
         )
 
@@ -151,15 +155,31 @@ def _root(err: BaseException) -> BaseException:
 
 
 def format_facts(sources: Sequence[Source]) -> str:
-    """The sources as numbered facts, `[1] title` then the passage, in rank order."""
+    """The sources as numbered facts, in rank order: each `[n] title` then the passage inside
+    `<资料 n>…</资料>`, data for the model to read, never instructions."""
     if not sources:
         return NO_FACTS
-    return "\n\n".join(f"[{n}] {s.title}\n{s.text}" for n, s in enumerate(sources, start=1))
+    return "\n\n".join(f"<资料 {n}>\n[{n}] {data(s.title)}\n{data(s.text)}\n</资料 {n}>"
+                        for n, s in enumerate(sources, start=1))
 
 
 def format_history(history: Sequence[Turn]) -> str:
-    """The turns, oldest first, one line each, named by speaker."""
-    return "\n".join(f"{SPEAKERS[turn.role]}：{turn.text}" for turn in history) or NO_HISTORY
+    """The turns, oldest first, one line each, named by speaker, inside `<对话记录>`."""
+    if not history:
+        return NO_HISTORY
+    lines = "\n".join(f"{SPEAKERS[turn.role]}：{data(turn.text)}" for turn in history)
+    return f"<对话记录>\n{lines}\n</对话记录>"
+
+
+def format_message(message: str) -> str:
+    """The shopper's message inside `<顾客消息>`: what they wrote, never instructions."""
+    return f"<顾客消息>\n{data(message)}\n</顾客消息>"
+
+
+def data(text: str) -> str:
+    """Text from a shopper or the knowledge, unable to close or open a delimiter: its angle
+    brackets become full-width."""
+    return text.replace("<", "＜").replace(">", "＞")
 
 
 def format_escalation(assessment: object) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from copilot import safety
 from copilot.drafting import features
 from copilot.drafting.question import GENERAL_KINDS, Part, Question, weights
 from copilot.errors import ConfigError
@@ -88,11 +89,12 @@ class Selection:
 def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | None = None,
            query_vector: np.ndarray | None = None,
            fact_vectors: Mapping[str, np.ndarray] | None = None,
-           scorer: Scorer | None = None) -> Selection:
+           scorer: Scorer | None = None, allowed_hosts: Sequence[str] = ()) -> Selection:
     """The facts answering each part of `question`; `query_vector` is the question's embedding
-    (the one retrieval used: one per message)."""
+    (the one retrieval used: one per message). A fact the safety check flags (a link to a
+    host not in `allowed_hosts`, a request for a password, ...) is never chosen."""
     scorer = scorer or default_scorer()
-    cands = candidates(question, sources, sku_in_view)
+    cands = candidates(question, sources, sku_in_view, tuple(allowed_hosts))
     if not cands.facts:
         return Selection([], cands.focus, tuple(p.text for p in question.parts if p.kinds))
     sims = cands.vectors_sims(query_vector, fact_vectors or {})
@@ -120,13 +122,16 @@ def _fair_share(answers: list[list[ScoredFact]]) -> list[ScoredFact]:
     return [c for part in answers for c in part if id(c) in kept]
 
 
-def candidates(question: Question, sources: Sequence[Source], sku_in_view: str | None) -> features.Candidates:
-    """Facts of the retrieved sources, in source id order; with a product in focus, other
-    products' facts are left out (they describe something the shopper is not asking about)."""
+def candidates(question: Question, sources: Sequence[Source], sku_in_view: str | None,
+               allowed_hosts: tuple[str, ...] = ()) -> features.Candidates:
+    """Facts of the retrieved sources, in source id order, but none the safety check flags;
+    with a product in focus, other products' facts are left out (they describe something the
+    shopper is not asking about)."""
     focus = focus_of(question, sources, sku_in_view)
     facts = [(fact, source) for source in sorted(sources, key=lambda s: s.id)
              if not (focus and source.kind == "sku" and source.id != focus.id)
-             for fact in facts_of(source.kind, source.id, source.record) if fact.text]
+             for fact in facts_of(source.kind, source.id, source.record)
+             if fact.text and not safety.flagged(fact.text, allowed_hosts)]
     return features.Candidates(facts, focus, {s.id: i for i, s in enumerate(sources)}, weights(question.text))
 
 

@@ -97,6 +97,9 @@ export function renderDraftMeta(el, s) {
     const promises = s.done.unkept_promises || [];
     if (promises.length) el.append(h("span", { class: "tag warn", "data-testid": "promises" },
       `⚠ 草稿声称已办理，但系统并未执行：${promises.join("、")}`));
+    const WHERE = { draft: "草稿", message: "顾客消息", source: "资料" };
+    for (const f of s.done.safety || []) el.append(h("div", { class: "tag danger", "data-testid": "safety" },
+      `⛔ 安全提示（${WHERE[f.where] || f.where}${f.source_id ? " " + f.source_id : ""}）：${f.reason}`));
     const gaps = s.done.unanswered || [];
     if (gaps.length) el.append(h("span", { class: "tag", "data-testid": "gaps" },
       `知识库未覆盖，已记为待补充：${gaps.join("、")}`));
@@ -116,7 +119,8 @@ export function renderSources(el, s, onOpen) {
       h("button", { class: `source ${cited.has(src.id) ? "cited" : ""}`, "data-testid": "source",
         dataset: { id: src.id, kind: src.kind }, onclick: () => onOpen(src) },
         h("span", { class: `kind ${src.kind}` }, KIND_NAMES[src.kind] || src.kind),
-        h("span", { class: "sid" }, src.id), " ", src.title, cited.has(src.id) ? h("span", { class: "cite" }, "已引用") : null)));
+        h("span", { class: "sid" }, src.id), " ", src.title, cited.has(src.id) ? h("span", { class: "cite" }, "已引用") : null,
+        (src.safety || []).length ? h("span", { class: "tag danger", title: src.safety.map((f) => f.reason).join("\n") }, "⛔ 可疑内容") : null)));
   }
 }
 
