@@ -5,12 +5,17 @@ Approval hands the final text to the outbox, which delivers it exactly once.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from copilot.auth import Principal
+from copilot.escalation import Assessment
+from copilot.events import Event
 from copilot.fanout import Broadcaster
 from copilot.ledger import Conversation, Ledger, Message, Suggestion
+from copilot.ledger import Event as Logged
 from copilot.pipeline import AssistRequest, Pipeline
 from copilot.routing import Router
 from copilot.turns import Turn
@@ -18,6 +23,78 @@ from copilot.turns import Turn
 log = logging.getLogger(__name__)
 MAX_CONCURRENT_ASSISTS = 64
 SUPERSEDED = "顾客又发来了消息，新的草稿会把之前未回复的问题一并回答"
+RESENT_WHEN_CHANGED = ("sources", "outfits")
+
+
+class Resumption:
+    """What a stopped process already logged of one suggestion's assist, so that the draft
+    made again at start-up repeats none of it:
+
+    - the first logged `escalation` stands: it is not sent again, the draft is made on it
+      (`AssistRequest.assessment`), and the conversation is escalated on it (the router
+      moves a conversation once, so a move the stopped process made is not made again);
+    - `sources` and `outfits` are sent again only when they changed since (the screen shows
+      the latest, and the draft stands on the new ones);
+    - the draft's deltas are held back while the new draft retraces the partial one the
+      screen shows; the first delta that departs from it carries the whole new text so far
+      with `restart` (the screen discards what it shows, as for the composer fallback);
+    - a logged `draft.done` is recorded as it is (`done`), without drafting again.
+
+    `Resumption(())` lets every event through: a fresh assist.
+    """
+
+    def __init__(self, logged: Sequence[Logged]) -> None:
+        self.escalation = next((e.body for e in logged if e.type == "escalation"), None)
+        self.done = next((e.body for e in reversed(logged) if e.type == "draft.done"), None)
+        self._latest = {e.type: _bare(e.body) for e in logged if e.type in RESENT_WHEN_CHANGED}
+        deltas = [e.body for e in logged if e.type == "draft.delta"]
+        self._shown = _applied("", deltas)       # the partial draft on the agent's screen
+        self._held = bool(deltas)                # the screen still shows it, not the new draft
+        self._drafted = ""                       # the new draft so far
+
+    @property
+    def assessment(self) -> Assessment | None:
+        """The logged escalation assessment, which stands."""
+        if self.escalation is None:
+            return None
+        b = self.escalation
+        return Assessment(level=b["level"], score=b["score"], escalate=b["escalate"],
+                          reasons=list(b["reasons"]))
+
+    def admit(self, event: Event) -> list[Event]:
+        """The events to log and publish for one event of the resumed pipeline."""
+        if event.type == "escalation" and self.escalation is not None:
+            return []
+        if event.type in self._latest and _bare(event.body) == self._latest[event.type]:
+            return []
+        if event.type == "draft.delta":
+            return self._delta(event)
+        if event.type == "draft.done" and self._held and self._drafted != self._shown:
+            self._held = False               # the new draft is a shorter start of the one shown
+            return [Event("draft.delta", {"text": self._drafted, "restart": True}), event]
+        return [event]
+
+    def _delta(self, event: Event) -> list[Event]:
+        self._drafted = _applied(self._drafted, [event.body])
+        if not self._held:
+            return [event]
+        if self._shown.startswith(self._drafted):
+            self._held = self._drafted != self._shown     # caught up: later deltas append to it
+            return []
+        self._held = False
+        return [Event("draft.delta", {"text": self._drafted, "restart": True})]
+
+
+def _applied(text: str, deltas: Sequence[dict]) -> str:
+    """The draft the agent's screen shows after `deltas` (`web/conversation.js`)."""
+    for d in deltas:
+        text = ("" if d.get("restart") else text) + d["text"]
+    return text
+
+
+def _bare(body: dict) -> dict:
+    """An event's body as the event log gives it back, without the suggestion id."""
+    return {k: v for k, v in json.loads(json.dumps(body, default=str)).items() if k != "suggestion_id"}
 
 
 @dataclass(frozen=True)
@@ -65,30 +142,49 @@ class AssistService:
         return Received(conversation=conv, message=message, suggestion=suggestion)
 
     def resume(self) -> int:
-        """Draft again for stored messages whose assist a stopped process never finished."""
+        """Draft again for stored messages whose assist a stopped process never finished,
+        repeating none of the events it logged (`Resumption`)."""
         unfinished = self.ledger.undrafted_suggestions()
         for suggestion in unfinished:
             conv = self.ledger.get_conversation(suggestion.conversation_id)
+            logged = Resumption([e for e in self.ledger.events_after(conv.id, None)
+                                 if e.body.get("suggestion_id") == suggestion.id])
+            if logged.done is not None and self._finished_from_log(suggestion, logged.done):
+                continue
             messages = self.ledger.messages(conv.id)
             upto = next(i for i, m in enumerate(messages) if m.id == suggestion.message_id)
             message = messages[upto]
             self._start(AssistRequest(
                 merchant=conv.merchant, message=message.text, sku=message.sku_in_view,
                 history=tuple(Turn(role=m.role, text=m.text) for m in messages[:upto]),
-                conversation_id=conv.id, thresholds=self.router.thresholds(conv.merchant)), suggestion)
+                conversation_id=conv.id, thresholds=self.router.thresholds(conv.merchant),
+                assessment=logged.assessment), suggestion, logged)
         return len(unfinished)
 
-    def _start(self, request: AssistRequest, suggestion: Suggestion) -> None:
-        task = asyncio.get_running_loop().create_task(self._assist(request, suggestion))
+    def _finished_from_log(self, suggestion: Suggestion, done: dict) -> bool:
+        """Record a draft whose `draft.done` the stopped process logged but did not record."""
+        try:
+            self._finish(suggestion, done)
+        except Exception:  # noqa: BLE001 - a draft.done this version cannot read: draft again
+            log.exception("suggestion %s: its logged draft could not be recorded; drafting again",
+                          suggestion.id)
+            return False
+        return True
+
+    def _start(self, request: AssistRequest, suggestion: Suggestion,
+               logged: Resumption | None = None) -> None:
+        task = asyncio.get_running_loop().create_task(
+            self._assist(request, suggestion, logged or Resumption(())))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _assist(self, request: AssistRequest, suggestion: Suggestion) -> None:
+    async def _assist(self, request: AssistRequest, suggestion: Suggestion, logged: Resumption) -> None:
         conv_id = suggestion.conversation_id
         async with self._slots:
             try:
                 async for event in self.pipeline.run(request):
-                    self.emit(conv_id, event.type, event.body | {"suggestion_id": suggestion.id})
+                    for new in logged.admit(event):
+                        self.emit(conv_id, new.type, new.body | {"suggestion_id": suggestion.id})
                     if event.type == "escalation" and event.body["escalate"]:
                         self.router.escalate(conv_id, text=request.message, sku=request.sku,
                                              reasons=event.body["reasons"])

@@ -81,5 +81,6 @@ class LocalChannel:
         self.ledger = ledger
         self.name = name
 
-    async def send(self, item: OutboxItem) -> None:
-        self.ledger.mark_delivered(item.id, local_text=item.text)
+    async def send(self, item: OutboxItem) -> bool:
+        """True: the row is delivered (by this call; a second one is a `Conflict`)."""
+        return self.ledger.mark_delivered(item.id, local_text=item.text)

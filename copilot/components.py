@@ -88,11 +88,13 @@ def build(settings: Settings) -> Components:
     channels = {"local": LocalChannel(ledger)}
     if settings.webhook_url:
         channels["webhook"] = WebhookChannel(url=settings.webhook_url, secret=settings.webhook_secret)
-    sender = OutboxSender(ledger=ledger, channels=channels)
     broadcaster = Broadcaster()
     router = Router(ledger=ledger, kb=kb, broadcaster=broadcaster)
+    # An approval wakes the sender; the sender announces deliveries through the assist
+    # service's `emit` (event log, then live subscribers): the lambda closes the loop.
     assist = AssistService(ledger=ledger, pipeline=pipeline, broadcaster=broadcaster, router=router,
-                           on_approved=sender.wake)
+                           on_approved=lambda: sender.wake())
+    sender = OutboxSender(ledger=ledger, channels=channels, emit=assist.emit)
     return Components(settings=settings, embedder=embedder, kb=kb, retriever=retriever,
                       ledger=ledger, prompts=prompts, trainer_store=trainer_store,
                       prompt_registry=prompt_registry,

@@ -21,6 +21,12 @@ The exactly-once contract
   `max_attempts`; then the row is `failed` and waits for a person.
 - At most one row per conversation is in flight (its oldest pending one), so
   replies reach a shopper in the order they were approved.
+- The attempt that delivers a row (its channel recorded the delivery, or its
+  `mark_delivered` made the row delivered) announces it: a `delivery` event on the
+  conversation's event log, then to live subscribers (`emit`, the assist service's).
+  A failed attempt, a re-send of a delivered row and another sender's late
+  attempt announce nothing, so each delivered reply has one `delivery` event
+  (none when the process stops between marking the row and logging the event).
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from copilot.errors import ConfigError, Conflict, CopilotError
 from copilot.ledger import Ledger, OutboxItem
@@ -45,11 +51,13 @@ log = logging.getLogger(__name__)
 
 class Channel(Protocol):
     """Where approved replies go. `send` returns once the receiver has the reply and
-    raises (`UpstreamError`) otherwise; it may be called again for the same item."""
+    raises (`UpstreamError`) otherwise; it may be called again for the same item. It
+    returns True when it marked the row delivered in the ledger itself (the local
+    channel, in the transaction of its `deliveries` row), else None."""
 
     name: str
 
-    async def send(self, item: OutboxItem) -> None: ...
+    async def send(self, item: OutboxItem) -> bool | None: ...
 
 
 def backoff_delay(attempts: int, *, base: float, cap: float) -> float:
@@ -59,7 +67,9 @@ def backoff_delay(attempts: int, *, base: float, cap: float) -> float:
 
 
 class OutboxSender:
-    """Sends due outbox rows through their channels; all state lives in the ledger."""
+    """Sends due outbox rows through their channels; all state lives in the ledger.
+    `emit(conversation_id, type, body)` announces each delivery (`AssistService.emit`:
+    the event log first, then live subscribers); without it nothing is announced."""
 
     def __init__(
         self,
@@ -72,8 +82,10 @@ class OutboxSender:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         batch_size: int = DEFAULT_BATCH_SIZE,
         clock: Callable[[], float] = time.time,
+        emit: Callable[[str, str, dict[str, Any]], Any] | None = None,
     ):
         self.ledger = ledger
+        self.emit = emit
         self.channels = dict(channels)
         self.poll_interval = poll_interval
         self.backoff_base = backoff_base
@@ -118,17 +130,32 @@ class OutboxSender:
 
     async def _deliver(self, item: OutboxItem) -> bool:
         try:
-            await self._channel(item).send(item)
+            recorded = await self._channel(item).send(item)
         except Exception as exc:
             self._record_failure(item, exc)
             return False
         try:
-            self.ledger.mark_delivered(item.id)
+            # False: another sender marked it meanwhile, and announces it
+            delivered_now = recorded is True or self.ledger.mark_delivered(item.id)
         except Exception:
             # The receiver has it; the row stays pending and is re-sent with the same key.
             log.exception("outbox %s sent but not marked delivered; it will be re-sent", item.id)
             return False
+        if delivered_now:
+            self._announce(item)
         return True
+
+    def _announce(self, item: OutboxItem) -> None:
+        """The `delivery` event of a reply this sender just delivered."""
+        if self.emit is None:
+            return
+        try:
+            row = self.ledger.get_outbox(item.id)
+            self.emit(item.conversation_id, "delivery", {
+                "suggestion_id": item.suggestion_id, "outbox_id": item.id, "channel": item.channel,
+                "delivered_at": row.delivered_at, "attempts": row.attempts})
+        except Exception:
+            log.exception("outbox %s delivered, but its delivery event could not be logged", item.id)
 
     def _channel(self, item: OutboxItem) -> Channel:
         channel = self.channels.get(item.channel)

@@ -127,6 +127,7 @@ export function mount(root, me) {
     else if (part === "banner") renderBanner(ui.banner, s, state, mark);
     else if (part === "sources") renderSources(ui.sources, s, openSource);
     else if (part === "outfits") renderOutfits(ui.outfits, s);
+    else if (part === "history") renderHistory(ui.history, state);
     else if (part === "all") renderAll();
     if (ev.type === "suggestion.status" && ev.body.status === "approved") watchDelivery(ev.body.outbox_id);
     if (ev.type === "message") refreshQueue();

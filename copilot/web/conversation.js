@@ -49,6 +49,9 @@ export function applyEvent(state, { id, type, body }) {
       }
       return "all";
     case "routing": state.routing = body; return "banner";
+    case "delivery":               // the approved reply reached the shopper (any channel)
+      state.deliveries.set(body.outbox_id, body);
+      return "history";
     case "error":
       if (s) s.errors.push(body.fallback ? `${body.message}（已改用 ${body.fallback} 起草）` : body.message);
       return "draft";
