@@ -8,9 +8,11 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from copilot.auth import Principal
+from copilot.delivery import backoff_delay
+from copilot.errors import StoreUnavailable
 from copilot.escalation import Assessment
 from copilot.events import Event
 from copilot.fanout import Broadcaster
@@ -22,6 +24,9 @@ from copilot.turns import Turn
 
 log = logging.getLogger(__name__)
 MAX_CONCURRENT_ASSISTS = 64
+STORE_ATTEMPTS = 12          # a draft waits out a failing store about five minutes, then says so
+STORE_BACKOFF_S = 0.5
+STORE_BACKOFF_CAP_S = 30.0
 SUPERSEDED = "顾客又发来了消息，新的草稿会把之前未回复的问题一并回答"
 RESENT_WHEN_CHANGED = ("sources", "outfits")
 
@@ -38,14 +43,14 @@ class Resumption:
     - the draft's deltas are held back while the new draft retraces the partial one the
       screen shows; the first delta that departs from it carries the whole new text so far
       with `restart` (the screen discards what it shows, as for the composer fallback);
-    - a logged `draft.done` is recorded as it is (`done`), without drafting again.
+    - `draft.done` is never in the log of an unfinished draft: a draft is recorded before its
+      `draft.done` is logged (an agent who sees it may approve it at once).
 
     `Resumption(())` lets every event through: a fresh assist.
     """
 
     def __init__(self, logged: Sequence[Logged]) -> None:
         self.escalation = next((e.body for e in logged if e.type == "escalation"), None)
-        self.done = next((e.body for e in reversed(logged) if e.type == "draft.done"), None)
         self._latest = {e.type: _bare(e.body) for e in logged if e.type in RESENT_WHEN_CHANGED}
         deltas = [e.body for e in logged if e.type == "draft.delta"]
         self._shown = _applied("", deltas)       # the partial draft on the agent's screen
@@ -120,10 +125,18 @@ class AssistService:
         self.broadcaster.publish(event)
         return event
 
-    def receive(self, conversation_id: str, *, merchant: str, channel: str, shopper: str,
-                text: str, sku: str | None) -> Received:
-        """Store the shopper message (before anything else), route a new conversation to a
-        group and agent, then assist in the background with the merchant's thresholds."""
+    async def receive(self, conversation_id: str, *, merchant: str, channel: str, shopper: str,
+                      text: str, sku: str | None) -> Received:
+        """Store the shopper message (before anything else, in a worker thread: the ledger never
+        blocks the event loop), route a new conversation to a group and agent, then assist in
+        the background with the merchant's thresholds."""
+        got, request = await asyncio.to_thread(self._store, conversation_id, merchant=merchant,
+                                               channel=channel, shopper=shopper, text=text, sku=sku)
+        self._start(request, got.suggestion)
+        return got
+
+    def _store(self, conversation_id: str, *, merchant: str, channel: str, shopper: str,
+               text: str, sku: str | None) -> tuple[Received, AssistRequest]:
         conv = self.ledger.ensure_conversation(conversation_id, merchant=merchant,
                                                channel=channel, shopper=shopper)
         history = tuple(Turn(role=m.role, text=m.text) for m in self.ledger.messages(conv.id))
@@ -138,8 +151,7 @@ class AssistService:
         self.router.place(conv, text=text, sku=sku)
         request = AssistRequest(merchant=merchant, message=text, sku=sku, history=history,
                                 conversation_id=conv.id, thresholds=self.router.thresholds(merchant))
-        self._start(request, suggestion)
-        return Received(conversation=conv, message=message, suggestion=suggestion)
+        return Received(conversation=conv, message=message, suggestion=suggestion), request
 
     def resume(self) -> int:
         """Draft again for stored messages whose assist a stopped process never finished,
@@ -147,10 +159,7 @@ class AssistService:
         unfinished = self.ledger.undrafted_suggestions()
         for suggestion in unfinished:
             conv = self.ledger.get_conversation(suggestion.conversation_id)
-            logged = Resumption([e for e in self.ledger.events_after(conv.id, None)
-                                 if e.body.get("suggestion_id") == suggestion.id])
-            if logged.done is not None and self._finished_from_log(suggestion, logged.done):
-                continue
+            logged = self._logged(suggestion)
             messages = self.ledger.messages(conv.id)
             upto = next(i for i, m in enumerate(messages) if m.id == suggestion.message_id)
             message = messages[upto]
@@ -161,15 +170,10 @@ class AssistService:
                 assessment=logged.assessment), suggestion, logged)
         return len(unfinished)
 
-    def _finished_from_log(self, suggestion: Suggestion, done: dict) -> bool:
-        """Record a draft whose `draft.done` the stopped process logged but did not record."""
-        try:
-            self._finish(suggestion, done)
-        except Exception:  # noqa: BLE001 - a draft.done this version cannot read: draft again
-            log.exception("suggestion %s: its logged draft could not be recorded; drafting again",
-                          suggestion.id)
-            return False
-        return True
+    def _logged(self, suggestion: Suggestion) -> Resumption:
+        """What the event log holds of the suggestion's assist so far."""
+        return Resumption([e for e in self.ledger.events_after(suggestion.conversation_id, None)
+                           if e.body.get("suggestion_id") == suggestion.id])
 
     def _start(self, request: AssistRequest, suggestion: Suggestion,
                logged: Resumption | None = None) -> None:
@@ -179,21 +183,50 @@ class AssistService:
         task.add_done_callback(self._tasks.discard)
 
     async def _assist(self, request: AssistRequest, suggestion: Suggestion, logged: Resumption) -> None:
+        """Run the pipeline for a suggestion. A store that fails (a held ledger, a full disk) is
+        waited out with backoff: the draft starts again from what reached the event log, so
+        nothing is repeated (`Resumption`). Any other failure ends in an `error` event."""
         conv_id = suggestion.conversation_id
         async with self._slots:
-            try:
-                async for event in self.pipeline.run(request):
-                    for new in logged.admit(event):
-                        self.emit(conv_id, new.type, new.body | {"suggestion_id": suggestion.id})
-                    if event.type == "escalation" and event.body["escalate"]:
-                        self.router.escalate(conv_id, text=request.message, sku=request.sku,
-                                             reasons=event.body["reasons"])
-                    if event.type == "draft.done":
-                        self._finish(suggestion, event.body)
-            except Exception as err:  # noqa: BLE001 - a started stream ends in an error event
-                log.exception("assist failed for conversation %s", conv_id)
-                self.emit(conv_id, "error", {"code": "assist_failed", "suggestion_id": suggestion.id,
-                                             "message": f"the copilot could not draft a reply: {err}"})
+            for attempt in range(STORE_ATTEMPTS):
+                try:
+                    await self._run(request, suggestion, logged)
+                    return
+                except StoreUnavailable as err:
+                    if attempt == STORE_ATTEMPTS - 1:
+                        await self._failed(conv_id, suggestion, err)
+                        return
+                    delay = backoff_delay(attempt + 1, base=STORE_BACKOFF_S, cap=STORE_BACKOFF_CAP_S)
+                    log.warning("assist of %s waits %.1fs for the store: %s", suggestion.id, delay, err)
+                    await asyncio.sleep(delay)
+                    try:
+                        logged = await asyncio.to_thread(self._logged, suggestion)
+                    except StoreUnavailable:
+                        continue
+                    request = replace(request, assessment=logged.assessment)
+                except Exception as err:  # noqa: BLE001 - a started stream ends in an error event
+                    log.exception("assist failed for conversation %s", conv_id)
+                    await self._failed(conv_id, suggestion, err)
+                    return
+
+    async def _run(self, request: AssistRequest, suggestion: Suggestion, logged: Resumption) -> None:
+        conv_id = suggestion.conversation_id
+        async for event in self.pipeline.run(request):
+            if event.type == "draft.done":      # recorded before it is announced: an agent who sees
+                await asyncio.to_thread(self._finish, suggestion, event.body)   # it may act on it
+            for new in logged.admit(event):
+                await asyncio.to_thread(self.emit, conv_id, new.type, new.body | {"suggestion_id": suggestion.id})
+            if event.type == "escalation" and event.body["escalate"]:
+                await asyncio.to_thread(self.router.escalate, conv_id, text=request.message, sku=request.sku,
+                                        reasons=event.body["reasons"])
+
+    async def _failed(self, conv_id: str, suggestion: Suggestion, err: Exception) -> None:
+        try:
+            await asyncio.to_thread(self.emit, conv_id, "error", {
+                "code": "assist_failed", "suggestion_id": suggestion.id,
+                "message": f"the copilot could not draft a reply: {err}"})
+        except StoreUnavailable:   # the draft is made again at the next start (`resume`)
+            log.error("assist of %s failed and could not be logged: %s", suggestion.id, err)
 
     def _finish(self, suggestion: Suggestion, body: dict) -> None:
         prompt = body.get("prompt") or {}

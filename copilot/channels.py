@@ -11,6 +11,8 @@ A webhook receiver should:
 """
 from __future__ import annotations
 
+import asyncio
+
 import hashlib
 import hmac
 import json
@@ -82,5 +84,6 @@ class LocalChannel:
         self.name = name
 
     async def send(self, item: OutboxItem) -> bool:
-        """True: the row is delivered (by this call; a second one is a `Conflict`)."""
-        return self.ledger.mark_delivered(item.id, local_text=item.text)
+        """True: the row is delivered (by this call; a second one is a `Conflict`). The ledger is
+        written in a worker thread, off the event loop."""
+        return await asyncio.to_thread(self.ledger.mark_delivered, item.id, local_text=item.text)

@@ -78,7 +78,10 @@ def ingest(merchant: MerchantOpt, paths: list[Path],
         if create and merchant not in kb.merchants():
             kb.create_merchant(merchant)
         for report in ingest_paths(kb, merchant, paths):
+            warnings = report.pop("warnings", [])
             console.print(report)
+            for w in warnings:     # flagged text: stored, never quoted, shown to agents flagged
+                err_console.print(f"[yellow]warning:[/yellow] {w['file']}:{w['line']} [{w['field']}]: {w['message']}")
     except CopilotError as err:
         _fail(err)
 
@@ -151,7 +154,8 @@ def eval_(eval_set: Annotated[Optional[Path], typer.Argument(help="the eval set 
             if knowledge:
                 parts.kb.create_merchant(merchant)
                 ingest_paths(parts.kb, merchant, [knowledge])
-            chosen = {t.task: t for t in map(parts.prompt_registry.resolve, prompt or [])}
+            chosen = {t.task: t for t in (parts.prompt_registry.resolve(ref, merchant=merchant)
+                                          for ref in prompt or [])}
             with Progress(console=err_console, transient=True) as bar:
                 task = bar.add_task("eval", total=len(cases))
                 results = asyncio.run(evaluate(
@@ -200,19 +204,45 @@ app.add_typer(keys_app, name="keys")
 @keys_app.command("add")
 def keys_add(role: Annotated[str, typer.Option(help="agent | merchant | trainer | admin")],
              merchant: Annotated[Optional[str], typer.Option(help="the merchant it acts for")] = None,
-             label: Annotated[str, typer.Option(help="who holds it")] = "") -> None:
-    """Make a key; it is printed once and stored only as a hash."""
+             label: Annotated[str, typer.Option(help="who holds it, in any language")] = "",
+             expires_days: Annotated[Optional[float], typer.Option(help="days until it expires")] = None) -> None:
+    """Make a key for an existing merchant; it is printed once and stored only as a hash (audited)."""
     from copilot.auth import new_key
-    from copilot.ledger.sqlite import SqliteLedger
 
-    settings = Settings()
-    ledger = SqliteLedger(path=settings.data_dir / "ledger.sqlite3")
+    parts = build(Settings())
     try:
-        console.print(new_key(ledger, role=role, merchant=merchant, label=label or role))
+        console.print(new_key(parts.ledger, role=role, merchant=merchant, label=label or role,
+                              merchants=parts.kb.merchants(), expires_in_days=expires_days, actor="cli"))
     except CopilotError as err:
         _fail(err)
     finally:
-        ledger.close()
+        parts.close()
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every key: id, role, merchant, label, state (never the key itself)."""
+    import time
+
+    parts = build(Settings())
+    now = time.time()
+    for key in parts.ledger.api_keys():
+        state = "revoked" if key.revoked else "expired" if not key.usable(now) else "active"
+        console.print(f"{key.id}\t{key.role}\t{key.merchant or '-'}\t{key.label}\t{state}")
+    parts.close()
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key's id, from `copilot keys list`")]) -> None:
+    """Revoke a key at once (audited)."""
+    parts = build(Settings())
+    try:
+        key = parts.ledger.revoke_api_key(key_id, actor="cli")
+    except CopilotError as err:
+        _fail(err)
+    finally:
+        parts.close()
+    console.print(f"key {key.id} ({key.label}) revoked")
 
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"

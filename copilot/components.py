@@ -16,13 +16,16 @@ from copilot.ledger.trainer import SqliteTrainerStore
 from copilot.prompt_registry import PromptRegistry
 from copilot.prompts import PromptLibrary
 from copilot.routing import Router
+from copilot.sessions import Sessions, secret_for
 from copilot.settings import Settings
+from copilot.throttle import FailedAuthThrottle
 from copilot.trainer_evals import RUNS_DIR, EvalRuns
 from knowledge.base import KnowledgeBase
 from knowledge.embedders import Embedder, make_embedder
 from knowledge.index import VectorIndex, make_client
 from knowledge.lexical import terms
 from knowledge.retrieval import Retriever
+from knowledge.store_guard import StoreGuard
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Components:
     router: Router
     assist: AssistService
     sender: OutboxSender
+    sessions: Sessions
+    throttle: FailedAuthThrottle
 
     def describe(self) -> dict:
         """What made a run's results (recorded in eval results)."""
@@ -73,7 +78,9 @@ def make_drafter(settings: Settings, prompts: PromptLibrary, composer: Composer)
 
 def build(settings: Settings) -> Components:
     embedder = make_embedder(settings.embedder)
-    index = VectorIndex(client=make_client(settings), embedder_name=embedder.name, dim=embedder.dim)
+    guard = StoreGuard(path=settings.data_dir if settings.vector_store == "embedded" else None,
+                       min_free_bytes=settings.min_free_mb * 2**20, rest_s=settings.store_rest_s)
+    index = VectorIndex(client=make_client(settings), embedder_name=embedder.name, dim=embedder.dim, guard=guard)
     kb = KnowledgeBase(index=index, embedder=embedder)
     retriever = Retriever(kb=kb)
     ledger = SqliteLedger(path=settings.data_dir / "ledger.sqlite3")
@@ -100,4 +107,6 @@ def build(settings: Settings) -> Components:
                       prompt_registry=prompt_registry,
                       eval_runs=EvalRuns(store=trainer_store, runs_dir=settings.data_dir / RUNS_DIR),
                       drafter=drafter, pipeline=pipeline,
-                      broadcaster=broadcaster, router=router, assist=assist, sender=sender)
+                      broadcaster=broadcaster, router=router, assist=assist, sender=sender,
+                      sessions=Sessions(secret_for(settings.data_dir, settings.session_secret)),
+                      throttle=FailedAuthThrottle())

@@ -124,7 +124,7 @@ class OutboxSender:
     async def run_once(self) -> int:
         """Try every due row once (concurrently, one per conversation); returns how
         many were delivered."""
-        items = self.ledger.due_outbox(self.batch_size, self.clock())
+        items = await asyncio.to_thread(self.ledger.due_outbox, self.batch_size, self.clock())
         results = await asyncio.gather(*(self._deliver(item) for item in items))
         return sum(results)
 
@@ -132,17 +132,17 @@ class OutboxSender:
         try:
             recorded = await self._channel(item).send(item)
         except Exception as exc:
-            self._record_failure(item, exc)
+            await asyncio.to_thread(self._record_failure, item, exc)
             return False
         try:
             # False: another sender marked it meanwhile, and announces it
-            delivered_now = recorded is True or self.ledger.mark_delivered(item.id)
+            delivered_now = recorded is True or await asyncio.to_thread(self.ledger.mark_delivered, item.id)
         except Exception:
             # The receiver has it; the row stays pending and is re-sent with the same key.
             log.exception("outbox %s sent but not marked delivered; it will be re-sent", item.id)
             return False
         if delivered_now:
-            self._announce(item)
+            await asyncio.to_thread(self._announce, item)
         return True
 
     def _announce(self, item: OutboxItem) -> None:

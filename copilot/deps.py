@@ -1,15 +1,24 @@
-"""FastAPI dependencies: the parts built in lifespan, and the authenticated caller."""
+"""FastAPI dependencies: the parts built in lifespan, and the authenticated caller.
+
+The caller's key comes only in `Authorization: Bearer KEY`; the event streams also accept
+the page's session cookie (`copilot.sessions`). Failed authentications are throttled per
+client (`copilot.throttle`). These are plain functions: FastAPI runs them in its thread
+pool, so a slow ledger never blocks the event loop.
+"""
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Cookie, Depends, Header, Request
 
-from copilot.auth import Principal, authenticate
+from copilot.auth import Principal, authenticate, principal_of
 from copilot.components import Components
 from copilot.errors import Unauthorized
+from copilot.sessions import COOKIE
 from copilot.teaching import Teacher
 from knowledge.base import KnowledgeBase
+
+MISSING_KEY = "missing API key: send `Authorization: Bearer <key>` (`copilot keys add` makes one)"
 
 
 async def components(request: Request) -> Components:
@@ -25,22 +34,48 @@ async def teacher(parts: Annotated[Components, Depends(components)]) -> Teacher:
     return Teacher(ledger=parts.ledger, pipeline=parts.pipeline, router=parts.router, emit=parts.assist.emit)
 
 
-async def caller(parts: Annotated[Components, Depends(components)],
-           authorization: Annotated[str | None, Header()] = None,
-           x_api_key: Annotated[str | None, Header()] = None,
-           api_key: str | None = None) -> Principal:
-    """The caller's key: `Authorization: Bearer KEY`, `X-API-Key: KEY`, or `?api_key=KEY`
-    (browsers cannot set headers on an EventSource)."""
-    raw = x_api_key or api_key
-    if authorization and authorization.lower().startswith("bearer "):
-        raw = authorization[7:].strip()
-    if not raw:
-        raise Unauthorized("missing API key: send `Authorization: Bearer <key>` "
-                           "(`copilot keys add` makes one)")
-    return authenticate(parts.ledger, raw)
+def caller(request: Request, parts: Annotated[Components, Depends(components)],
+           authorization: Annotated[str | None, Header()] = None) -> Principal:
+    """The caller behind `Authorization: Bearer KEY`."""
+    return _checked(request, parts, lambda: authenticate(parts.ledger, _bearer(authorization)),
+                    presented=bool(authorization))
+
+
+def stream_caller(request: Request, parts: Annotated[Components, Depends(components)],
+                  authorization: Annotated[str | None, Header()] = None,
+                  session: Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)] = None) -> Principal:
+    """The caller of an event stream: the Authorization header, or the page's session cookie."""
+    def find() -> Principal:
+        if authorization or not session:
+            return authenticate(parts.ledger, _bearer(authorization))
+        hashed = parts.sessions.key_hash(session)
+        if hashed is None:
+            raise Unauthorized("the session has ended or is not valid; log in again with your key")
+        return principal_of(parts.ledger, hashed)
+
+    return _checked(request, parts, find, presented=bool(authorization or session))
+
+
+def _checked(request: Request, parts: Components, find, *, presented: bool) -> Principal:
+    """`find()`'s principal; a client whose presented keys fail too often is refused (429)."""
+    client = request.client.host if request.client else "unknown"
+    parts.throttle.check(client)
+    try:
+        return find()
+    except Unauthorized:
+        if presented:
+            parts.throttle.failed(client)
+        raise
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization or not authorization.lower().startswith("bearer ") or not authorization[7:].strip():
+        raise Unauthorized(MISSING_KEY)
+    return authorization[7:].strip()
 
 
 Parts = Annotated[Components, Depends(components)]
 KB = Annotated[KnowledgeBase, Depends(knowledge_base)]
 Caller = Annotated[Principal, Depends(caller)]
+StreamCaller = Annotated[Principal, Depends(stream_caller)]
 Teach = Annotated[Teacher, Depends(teacher)]

@@ -16,6 +16,11 @@ class CopilotError(Exception):
     def detail(self) -> dict:
         return {"code": self.code, "message": str(self)}
 
+    def headers(self) -> dict[str, str]:
+        """Response headers the error needs (Retry-After for 429 and 503)."""
+        retry_after = getattr(self, "retry_after", None)
+        return {"Retry-After": str(retry_after)} if retry_after else {}
+
 
 class ConfigError(CopilotError):
     """Settings that cannot work; raised at start-up."""
@@ -31,10 +36,9 @@ class NotFound(CopilotError):
 class UnknownMerchant(NotFound):
     code = "unknown_merchant"
 
-    def __init__(self, merchant: str, known: list[str]):
-        listing = ", ".join(sorted(known)) or "none yet"
-        super().__init__(
-            f"unknown merchant {merchant!r} (known: {listing}); create it first with "
+    def __init__(self, merchant: str):
+        super().__init__(   # never lists the merchants there are: that is other tenants' business
+            f"unknown merchant {merchant!r}; create it first with "
             f"`copilot merchants add {merchant}` or POST /v1/merchants"
         )
         self.merchant = merchant
@@ -43,6 +47,20 @@ class UnknownMerchant(NotFound):
 class BadRequest(CopilotError):
     status = 400
     code = "bad_request"
+
+
+class InvalidName(CopilotError):
+    """A name or label a client chose that breaks the rules of `copilot.names`; nothing was stored."""
+
+    status = 422
+    code = "invalid_name"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+    def detail(self) -> dict:
+        return {"code": self.code, "message": str(self), "field": self.field}
 
 
 class Conflict(CopilotError):
@@ -58,6 +76,26 @@ class Unauthorized(CopilotError):
 class Forbidden(CopilotError):
     status = 403
     code = "forbidden"
+
+
+class TooManyRequests(CopilotError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
+class StoreUnavailable(CopilotError):
+    """The ledger or the vector store failed, timed out or is full: try again later."""
+
+    status = 503
+    code = "store_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
 
 
 class UpstreamError(CopilotError):

@@ -22,7 +22,8 @@ import yaml
 
 from copilot.drafting.llm import VARIABLES
 from copilot.errors import BadRequest, ConfigError, Conflict, InvalidPrompt, NotFound
-from copilot.ledger.trainer import ActivePrompt, SqliteTrainerStore
+from copilot.ledger.trainer import ActivePrompt, PromptVersion, SqliteTrainerStore
+from copilot.names import check_name
 from copilot.prompts import PromptLibrary, PromptTemplate, parse_template
 
 SHIPPED = "shipped"
@@ -63,41 +64,55 @@ class PromptRegistry:
     def tasks(self) -> list[str]:
         return sorted(set(self.library.tasks()) | {v.task for v in self.store.prompt_versions()})
 
-    def versions(self, task: str) -> list[dict]:
-        """Every version of `task`: number, id, author, description."""
-        listed = [{"version": v, "id": f"{task}@{v}", "author": SHIPPED, "created_at": None,
+    def versions(self, task: str, *, merchant: str | None = None) -> list[dict]:
+        """The versions of `task` a merchant may see (shipped, shared and its own; every version
+        when `merchant` is None): number, id, author, owner, description."""
+        listed = [{"version": v, "id": f"{task}@{v}", "author": SHIPPED, "created_at": None, "merchant": None,
                    "description": self.library.get(task, v).description} for v in self.library.versions(task)]
-        for stored in self.store.prompt_versions(task):
+        for stored in self._stored(task, merchant).values():
             listed.append({"version": stored.version, "id": f"{task}@{stored.version}",
-                           "author": stored.author, "created_at": stored.created_at,
+                           "author": stored.author, "created_at": stored.created_at, "merchant": stored.merchant,
                            "description": self.get(task, stored.version).description})
         return sorted(listed, key=lambda v: v["version"])
 
-    def get(self, task: str, version: int) -> PromptTemplate:
+    def get(self, task: str, version: int, *, merchant: str | None = None) -> PromptTemplate:
+        """A version of `task`; with `merchant`, only one that merchant may use (shipped, shared or
+        its own): another merchant's version is as unknown as one that does not exist."""
         if version in self.library.versions(task):
             return self.library.get(task, version)
         key = (task, version)
-        if key not in self._parsed:
-            stored = {v.version: v for v in self.store.prompt_versions(task)}.get(version)
+        if key not in self._parsed or merchant is not None:
+            stored = self._stored(task, merchant).get(version)
             if stored is None:
-                known = ", ".join(str(v["version"]) for v in self.versions(task)) or "none"
+                known = ", ".join(str(v["version"]) for v in self.versions(task, merchant=merchant)) or "none"
                 raise NotFound(f"no version {version} of prompt {task!r} (known versions: {known})")
-            self._parsed[key] = parse_template(stored.body, where=f"prompt {task}@{version}",
-                                               task=task, version=version)
+            if key not in self._parsed:
+                self._parsed[key] = parse_template(stored.body, where=f"prompt {task}@{version}",
+                                                   task=task, version=version)
         return self._parsed[key]
 
-    def resolve(self, ref: str) -> PromptTemplate:
-        """A prompt named `task@version` (e.g. from `copilot eval --prompt reply@2`)."""
+    def resolve(self, ref: str, *, merchant: str | None = None) -> PromptTemplate:
+        """A prompt named `task@version` (e.g. from `copilot eval --prompt reply@2`) that `merchant` may use."""
         task, _, version = ref.partition("@")
         if not task or not version.isdigit():
             raise BadRequest(f"prompt {ref!r}: name a prompt as TASK@VERSION, e.g. reply@2")
-        return self.get(task, int(version))
+        return self.get(task, int(version), merchant=merchant)
 
-    def create(self, task: str, text: str, *, author: str) -> PromptTemplate:
-        """Validate `text` as the next version of `task` and store it; `InvalidPrompt` names the problem."""
+    def _stored(self, task: str, merchant: str | None) -> dict[int, PromptVersion]:
+        return {v.version: v for v in self.store.prompt_versions(task)
+                if merchant is None or v.merchant in (None, merchant)}
+
+    def share(self, task: str, version: int, *, actor: str) -> None:
+        """Publish a merchant's version to every merchant (an admin's decision, audited)."""
+        self.store.share_prompt_version(task=task, version=version, actor=actor)
+
+    def create(self, task: str, text: str, *, author: str, merchant: str | None) -> PromptTemplate:
+        """Validate `text` as the next version of `task` and store it as `merchant`'s (None: shared);
+        `InvalidPrompt` names the problem."""
+        check_name(task, what="prompt task")      # a prompt id is TASK@VERSION; TASK is a name
         if task not in self.library.tasks():
             raise NotFound(f"no prompt task {task!r} (known tasks: {', '.join(self.library.tasks())})")
-        version = max(v["version"] for v in self.versions(task)) + 1
+        version = max(v["version"] for v in self.versions(task)) + 1   # numbered across merchants
         where = f"prompt {task}@{version}"
         body = with_identity(text, task=task, version=version)
         try:
@@ -108,7 +123,7 @@ class PromptRegistry:
         if unknown:
             raise InvalidPrompt(f"{where}: unknown variable {unknown[0]!r}: the drafter can fill only "
                                 f"{', '.join(sorted(self.offered))}")
-        self.store.add_prompt_version(task=task, version=version, body=body, author=author)
+        self.store.add_prompt_version(task=task, version=version, body=body, author=author, merchant=merchant)
         self._parsed[(task, version)] = template
         return template
 
@@ -146,7 +161,7 @@ class PromptRegistry:
     def activate(self, merchant: str, task: str, version: int, *, actor: str,
                  detail: Mapping | None = None) -> ActivePrompt:
         """Make `version` the only version drafting `task` for `merchant` (ends any A/B test)."""
-        self.get(task, version)
+        self.get(task, version, merchant=merchant)
         current = self.active(merchant, task).version
         return self.store.set_active(merchant=merchant, task=task, version=version, previous_version=current,
                                      ab_version=None, ab_ratio=None, actor=actor, action="prompt.activate",
@@ -167,7 +182,7 @@ class PromptRegistry:
         """Send `ratio` of the conversations to `version` (arm B); the rest keep the active one (arm A)."""
         if not 0.0 < ratio < 1.0:
             raise BadRequest(f"ratio must be between 0 and 1 (exclusive), got {ratio}")
-        self.get(task, version)
+        self.get(task, version, merchant=merchant)
         row = self.config(merchant, task)
         active = self.active(merchant, task).version
         if version == active:

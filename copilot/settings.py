@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(20.0, description="seconds before the composer's draft is used instead")
     webhook_url: str | None = Field(None, description="where the webhook channel POSTs approved replies")
     webhook_secret: str = Field("change-me", description="HMAC-SHA256 key of the webhook signature")
+    session_secret: str | None = Field(None, description="signs the pages' session cookies; every API node "
+                                       "of a deployment needs the same one (default: made once in data_dir)")
+    min_free_mb: int = Field(64, ge=0, description="knowledge uploads are refused (503) when the disk "
+                             "holding the embedded store has less free space than this")
+    store_rest_s: float = Field(30.0, gt=0, description="after a failed knowledge write, how long "
+                                "writes are refused (503) before the store is tried again")
     context_tokens: int = Field(1500, description="token budget for retrieved context")
     history_tokens: int = Field(500, description="token budget for conversation history")
     gate_margin: float = Field(0.02, ge=0, le=1, description="how far a candidate prompt may fall below the "

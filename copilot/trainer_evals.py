@@ -12,8 +12,9 @@ import asyncio
 import logging
 from pathlib import Path
 
-from copilot.errors import BadRequest, Conflict, GateRefused, NotFound
+from copilot.errors import BadRequest, Conflict, GateRefused, InputProblem, NotFound, UploadRejected
 from copilot.ledger.trainer import EvalRun, EvalSet, SqliteTrainerStore
+from copilot.names import check_name
 from copilot.prompts import PromptTemplate
 from evals.cases import parse_cases
 from evals.compare import regressions
@@ -27,12 +28,15 @@ MAX_EVAL_SET_BYTES = 5 * 1024 * 1024
 def upload_eval_set(store: SqliteTrainerStore, *, merchant: str, name: str, raw: bytes,
                     author: str) -> EvalSet:
     """Validate (every bad line and field is reported, nothing stored) and keep an eval set."""
+    check_name(name, what="eval set name", field="name")   # the form field, or the file name
     if len(raw) > MAX_EVAL_SET_BYTES:
         raise BadRequest(f"eval set {name!r} is over {MAX_EVAL_SET_BYTES // 1024 // 1024} MB; split it")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise BadRequest(f"eval set {name!r} is not UTF-8 ({err}); save it as UTF-8 JSONL") from err
+        raise UploadRejected([InputProblem(
+            name, raw.count(b"\n", 0, err.start) + 1, None, f"not UTF-8 text: byte 0x{raw[err.start]:02x} "
+            "cannot be decoded; save the eval set as UTF-8 JSONL and upload again")]) from err
     cases = parse_cases(text, source=name)
     return store.put_eval_set(merchant=merchant, name=name, body=text, cases=len(cases), author=author)
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from copilot.characters import flaws_in
 from copilot.errors import InputProblem, UploadRejected
 from copilot.turns import Turn
 
@@ -63,14 +64,20 @@ def parse_cases(text: str, *, source: str) -> list[EvalCase]:
     problems: list[InputProblem] = []
     cases: list[EvalCase] = []
     seen: dict[str, int] = {}
-    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    # split at line feeds only: JSON text may hold U+2028 and other breaks `splitlines` cuts at
+    for n, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            case = EvalCase.model_validate(json.loads(line))
+            raw = json.loads(line)
         except json.JSONDecodeError as err:
             problems.append(InputProblem(source, n, None, f"invalid JSON: {err.msg}"))
             continue
+        if flawed := flaws_in(raw):   # a control character or lone surrogate in any field
+            problems += [InputProblem(source, n, at.field or None, str(at)) for at in flawed]
+            continue
+        try:
+            case = EvalCase.model_validate(raw)
         except ValidationError as err:
             problems += [InputProblem(source, n, ".".join(map(str, e["loc"])), e["msg"])
                          for e in err.errors()]

@@ -38,7 +38,7 @@ _env = Environment(autoescape=select_autoescape(default=True, default_for_string
 _env.filters["fmt"] = lambda v: "—" if v is None else (str(round(v, 4)) if isinstance(v, float) else str(v))
 
 RUN_PAGE = _env.from_string("""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>Eval {{ r.eval_set }}</title><style>{{ style }}</style></head><body>
+<title>Eval {{ r.eval_set }}</title><style>{{ style|safe }}</style></head><body>
 <h1>Eval report: <span id="eval-set">{{ r.eval_set }}</span></h1>
 <p>merchant <b>{{ r.merchant }}</b> · {{ r.cases|length }} cases ·
 {% for k, v in r.config.items() %}{{ k }}: <code>{{ v }}</code> {% endfor %}</p>
@@ -82,7 +82,7 @@ RUN_PAGE = _env.from_string("""<!doctype html><html lang="zh-CN"><head><meta cha
 </body></html>""")
 
 COMPARE_PAGE = _env.from_string("""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>Eval compare</title><style>{{ style }}</style></head><body>
+<title>Eval compare</title><style>{{ style|safe }}</style></head><body>
 <h1>Eval compare</h1>
 <p>A: <code>{{ c.a.eval_set }}</code> {{ c.a.config.prompts }} · B: <code>{{ c.b.eval_set }}</code>
 {{ c.b.config.prompts }}</p>

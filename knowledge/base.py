@@ -9,6 +9,7 @@ extra ones.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class IngestReport:
     embedded: int
     facts_embedded: int
     removed_chunks: int
+    warnings: list[dict] = dataclasses.field(default_factory=list)  # flagged text (file, line, field)
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
@@ -64,8 +66,10 @@ class KnowledgeBase:
     def ingest(self, merchant: str, kind: Kind, files: Sequence[tuple[str, bytes]],
                *, progress=None) -> IngestReport:
         self.require_merchant(merchant)
-        records = loaders.parse_many(kind, list(files))
-        return self.put(merchant, records, progress=progress)
+        self.index.guard.before_write()      # a full or failing store: refuse before parsing and embedding
+        upload = loaders.parse_many(kind, list(files), allowed_hosts=self.allowed_hosts(merchant))
+        report = self.put(merchant, upload.records, progress=progress)
+        return dataclasses.replace(report, warnings=[dataclasses.asdict(w) for w in upload.warnings])
 
     def put(self, merchant: str, records: Sequence[Record], *, progress=None) -> IngestReport:
         """Store validated records of one kind (replacing those with the same id)."""

@@ -6,26 +6,29 @@ query pays for a `where` filter over a shared collection. The collection's
 metadata names the merchant, its display name, the embedder that made its
 vectors and a version counter that every write bumps (caches key on it).
 The stored entry metadata holds the whole record as JSON, so Chroma is the one
-store of merchant knowledge (list, get and re-index read it back).
+store of merchant knowledge (list, get and re-index read it back). Its failures are
+`StoreUnavailable`, and a full disk or a write that just failed keeps writes out
+(`knowledge.store_guard`).
 """
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
-from copilot.errors import BadRequest, ConfigError, UnknownMerchant, UpstreamError
+from copilot.errors import ConfigError, StoreUnavailable, UnknownMerchant, UpstreamError
+from copilot.names import check_label, check_name
 from copilot.settings import Settings
+from knowledge.store_guard import STORE_ERRORS, StoreGuard, guarded_read, guarded_write
 
 COLLECTION_PREFIX = "m-"
 FACTS_PREFIX = "f-"            # a merchant's fact vectors (knowledge.facts), by text hash
 READ_BATCH = 5000
 VERSION_TTL_S = 1.0
-MERCHANT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,60}[a-z0-9]$")
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
@@ -44,7 +47,10 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
 
 
 class VectorIndex:
-    def __init__(self, *, client: chromadb.ClientAPI, embedder_name: str, dim: int) -> None:
+    def __init__(self, *, client: chromadb.ClientAPI, embedder_name: str, dim: int,
+                 guard: StoreGuard | None = None) -> None:
+        """`guard`: when writes are refused (`knowledge.store_guard`); by default, never before trying."""
+        self.guard = guard or StoreGuard(path=None, min_free_bytes=0)
         self._client = client
         self._embedder_name = embedder_name
         self._dim = dim
@@ -53,6 +59,7 @@ class VectorIndex:
         self._versions: dict[str, tuple[float, int]] = {}
 
     # merchants ---------------------------------------------------------------
+    @guarded_read
     def merchants(self) -> dict[str, str]:
         """merchant id -> display name."""
         out = {}
@@ -62,10 +69,10 @@ class VectorIndex:
                 out[col.name[len(COLLECTION_PREFIX):]] = meta.get("name", "")
         return out
 
+    @guarded_write
     def create_merchant(self, merchant: str, *, name: str = "") -> None:
-        if not MERCHANT_ID.match(merchant):
-            raise BadRequest(f"merchant id {merchant!r} must be 3-62 characters of a-z, 0-9, '-' "
-                             "or '_', starting and ending with a letter or digit")
+        check_name(merchant, what="merchant id")     # also the collection names m-<id>, f-<id>
+        check_label(name, what="merchant name")
         self._client.get_or_create_collection(
             COLLECTION_PREFIX + merchant, embedding_function=None,
             metadata={"name": name or merchant, "embedder": self._embedder_name,
@@ -79,8 +86,11 @@ class VectorIndex:
     def _fetch(self, merchant: str):
         try:
             col = self._client.get_collection(COLLECTION_PREFIX + merchant, embedding_function=None)
-        except Exception:  # noqa: BLE001 - chroma raises NotFoundError/ValueError by version
-            raise UnknownMerchant(merchant, list(self.merchants())) from None
+        except (NotFoundError, ValueError):   # chroma raises one or the other by version
+            raise UnknownMerchant(merchant) from None
+        except STORE_ERRORS as err:
+            raise StoreUnavailable(f"the knowledge store failed to read ({err}); try again",
+                                   retry_after=5) from err
         made_by = (col.metadata or {}).get("embedder")
         if made_by != self._embedder_name:
             raise ConfigError(
@@ -100,6 +110,7 @@ class VectorIndex:
             cached = self._versions[merchant] = (now, version)
         return cached[1]
 
+    @guarded_write
     def bump_version(self, merchant: str, **settings: str) -> None:
         """A new knowledge version; `settings` (string values) are stored with it, in the same write."""
         col = self._fetch(merchant)
@@ -109,11 +120,13 @@ class VectorIndex:
         col.modify(metadata=meta | settings)
         self._versions.pop(merchant, None)
 
+    @guarded_read
     def setting(self, merchant: str, key: str) -> str | None:
         """A merchant setting stored by `bump_version` (read fresh: settings are rare and small)."""
         return (self._fetch(merchant).metadata or {}).get(key)
 
     # entries -------------------------------------------------------------------
+    @guarded_read
     def get(self, merchant: str, ids: Sequence[str], *, embeddings: bool = False) -> dict[str, dict]:
         """entry id -> {"metadata", "document"[, "embedding"]} for the ids that exist."""
         if not ids:
@@ -130,11 +143,13 @@ class VectorIndex:
                 out[entry] = row
         return out
 
+    @guarded_read
     def where(self, merchant: str, where: dict) -> dict[str, dict]:
         got = self.collection(merchant).get(where=where, include=["metadatas", "documents"])
         return {e: {"metadata": m, "document": d}
                 for e, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
 
+    @guarded_read
     def all_metadata(self, merchant: str) -> tuple[list[str], list[dict]]:
         col = self.collection(merchant)
         ids: list[str] = []
@@ -145,6 +160,7 @@ class VectorIndex:
             metas += got["metadatas"]
         return ids, metas
 
+    @guarded_write
     def upsert(self, merchant: str, *, ids: list[str], embeddings: np.ndarray,
                metadatas: list[dict], documents: list[str]) -> None:
         col = self.collection(merchant)
@@ -153,6 +169,7 @@ class VectorIndex:
             col.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
                        metadatas=metadatas[i:i + step], documents=documents[i:i + step])
 
+    @guarded_write
     def delete(self, merchant: str, ids: Sequence[str]) -> None:
         if ids:
             self.collection(merchant).delete(ids=list(ids))
@@ -166,6 +183,7 @@ class VectorIndex:
                 FACTS_PREFIX + merchant, embedding_function=None, metadata={"hnsw:space": "cosine"})
         return handle
 
+    @guarded_read
     def missing_fact_vectors(self, merchant: str, ids: Sequence[str]) -> list[str]:
         """Those of `ids` that have no stored fact vector yet."""
         if not ids:
@@ -176,6 +194,7 @@ class VectorIndex:
             have |= set(col.get(ids=list(ids[start:start + READ_BATCH]), include=[])["ids"])
         return [i for i in ids if i not in have]
 
+    @guarded_write
     def add_fact_vectors(self, merchant: str, *, ids: list[str], embeddings: np.ndarray,
                          texts: list[str]) -> None:
         col = self._facts(merchant)
@@ -184,6 +203,7 @@ class VectorIndex:
             col.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
                        documents=texts[i:i + step])
 
+    @guarded_read
     def fact_vectors(self, merchant: str) -> dict[str, np.ndarray]:
         """Every fact vector of the merchant, by id."""
         col = self._facts(merchant)
@@ -193,6 +213,7 @@ class VectorIndex:
             out.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
         return out
 
+    @guarded_read
     def nearest(self, merchant: str, vector: np.ndarray, *, k: int) -> list[str]:
         """Entry ids of the `k` nearest entries, nearest first."""
         return self.collection(merchant).query(query_embeddings=[vector], n_results=k,

@@ -9,16 +9,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from copilot import safety
 from copilot.errors import BadRequest, InputProblem, UploadRejected
+from copilot.safety.fields import quotable
 from knowledge.policyfiles import policy_rows
 from knowledge.records import KINDS, Faq, Kind, Policy, Product, Record
-from knowledge.rows import ATTR_PREFIXES, Row, csv_rows, jsonl_rows
+from knowledge.rows import ATTR_PREFIXES, Row, character_problems, csv_rows, jsonl_rows
 from knowledge.textfiles import open_text
 from knowledge.uploadfiles import (
     JSONL_SUFFIXES,
@@ -28,7 +31,7 @@ from knowledge.uploadfiles import (
     guess_kind,
 )
 
-__all__ = ["parse", "parse_many", "guess_kind", "files_in", "faq_id_for"]
+__all__ = ["Upload", "parse", "parse_many", "guess_kind", "files_in", "faq_id_for"]
 
 REQUIRED_COLUMNS: dict[Kind, tuple[str, ...]] = {
     "sku": ("sku_id", "title", "category", "price", "stock"),
@@ -55,11 +58,21 @@ def parse(kind: Kind, name: str, data: bytes) -> list[Record]:
     return [record for _, record in _parse(kind, name, data)]
 
 
-def parse_many(kind: Kind, files: list[tuple[str, bytes]]) -> list[Record]:
-    """Validated records of a whole upload; an id may appear only once across its files."""
+@dataclass(frozen=True)
+class Upload:
+    records: list[Record]
+    warnings: list[InputProblem]   # text the safety check flags: stored, never quoted, shown flagged
+
+
+def parse_many(kind: Kind, files: list[tuple[str, bytes]], *,
+               allowed_hosts: Sequence[str] = ()) -> Upload:
+    """Validated records of a whole upload; an id may appear only once across its files. Text the
+    safety check flags (`copilot.safety`; links to hosts other than `allowed_hosts`, requests
+    for passwords, ...) is a warning naming file, line and field, not a refusal."""
     if not files:
         raise BadRequest(f"no files to load; give at least one {kind} file")
     problems: list[InputProblem] = []
+    warnings: list[InputProblem] = []
     first_seen: dict[str, tuple[str, int]] = {}
     records: list[Record] = []
     for name, data in files:
@@ -68,7 +81,9 @@ def parse_many(kind: Kind, files: list[tuple[str, bytes]]) -> list[Record]:
         except UploadRejected as rejected:
             problems.extend(rejected.problems)
             continue
-        for line, record in parsed:
+        for row, record in parsed:
+            line = row.line_of(ID_FIELDS[kind])
+            warnings += _flagged(name, row, record, allowed_hosts)
             if record.id in first_seen:
                 other, other_line = first_seen[record.id]
                 problems.append(InputProblem(
@@ -79,7 +94,14 @@ def parse_many(kind: Kind, files: list[tuple[str, bytes]]) -> list[Record]:
                 records.append(record)
     if problems:
         raise UploadRejected(problems)
-    return records
+    return Upload(records, warnings)
+
+
+def _flagged(name: str, row: Row, record: Record, allowed_hosts: Sequence[str]) -> list[InputProblem]:
+    return [InputProblem(name, row.line_of(field.split(".")[0]), field,
+                         f"可疑内容（已保存；草稿不会引用，客服会看到提示）：{finding.reason}")
+            for field, text in quotable(record.model_dump(mode="json"))
+            for finding in safety.scan(text, allowed_hosts)]
 
 
 def faq_id_for(question: str) -> str:
@@ -94,7 +116,7 @@ def faq_id_for(question: str) -> str:
     return FAQ_ID_PREFIX + digest[:FAQ_ID_HEX_CHARS]
 
 
-def _parse(kind: Kind, name: str, data: bytes) -> list[tuple[int, Record]]:
+def _parse(kind: Kind, name: str, data: bytes) -> list[tuple[Row, Record]]:
     if kind not in KINDS:
         raise BadRequest(f"unknown knowledge kind {kind!r}; use one of {', '.join(KINDS)}")
     suffix = PurePath(name).suffix.lower()
@@ -112,6 +134,9 @@ def _parse(kind: Kind, name: str, data: bytes) -> list[tuple[int, Record]]:
     problems = [*tf.problems, *problems]
     parsed: list[tuple[Row, Record]] = []
     for row in rows:
+        if bad := character_problems(name, row, physical_lines=suffix not in JSONL_SUFFIXES):
+            problems.extend(bad)   # refused as it is: validating would echo the bad strings
+            continue
         fields, field_problems = _prepare(kind, name, row, from_csv=suffix == ".csv")
         try:
             parsed.append((row, MODELS[kind].model_validate(fields)))
@@ -123,7 +148,7 @@ def _parse(kind: Kind, name: str, data: bytes) -> list[tuple[int, Record]]:
         problems.append(InputProblem(name, None, None, "file holds no records"))
     if problems:
         raise UploadRejected(_one_per_field(kind, problems))
-    return [(row.line_of(ID_FIELDS[kind]), record) for row, record in parsed]
+    return parsed
 
 
 def _prepare(kind: Kind, name: str, row: Row, *,

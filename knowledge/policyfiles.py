@@ -49,6 +49,8 @@ def policy_rows(tf: TextFile) -> tuple[list[Row], list[InputProblem]]:
                      for number, text in enumerate(head.split("\n"))
                      if (m := _KEY.match(text))}
     body = content.strip()
+    if body:   # the line the body starts on, for problems inside it
+        key_lines["body"] = tf.text[:tf.text.rfind(body)].count("\n") + 1
     fields = {**meta, "body": body}
     fields["applies_to"] = meta.get("applies_to") or []
     problems: list[InputProblem] = []

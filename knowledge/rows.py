@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from copilot.characters import flaws_in
 from copilot.errors import InputProblem
 from knowledge.textfiles import TextFile
 
@@ -120,4 +121,21 @@ def _header_problems(name: str, line: int, header: list[str],
         if column == ATTR_PREFIXES[0]:
             problems.append(InputProblem(name, line, column, "an attribute column needs a "
                                          "name after 'attr:', e.g. attr:材质"))
+    return problems
+
+
+def character_problems(name: str, row: Row, *, physical_lines: bool) -> list[InputProblem]:
+    """A problem for each field of `row` holding a control character or a lone surrogate
+    (`copilot.characters`; cells may hold tab and line breaks, column names may not).
+
+    With `physical_lines` (CSV, Markdown) a field's line breaks are lines of the file, so
+    the problem names the line the character is on; a JSONL record is one line.
+    """
+    problems = []
+    for at in flaws_in(row.fields):
+        line = row.line_of(str(at.path[0]))
+        value = row.fields.get(at.path[0]) if len(at.path) == 1 and not at.in_key else None
+        if physical_lines and isinstance(value, str):
+            line += value[:at.flaw.index].count("\n")
+        problems.append(InputProblem(name, line, at.field, str(at)))
     return problems

@@ -4,6 +4,16 @@ Every loader starts here, so every format shares the same rules: a file over
 `MAX_FILE_BYTES` is refused unread, a line over `MAX_LINE_BYTES` is reported and
 never parsed, and text is UTF-8 (with or without BOM) or else GB18030 (what Excel
 writes in a Chinese locale; a superset of GBK).
+
+Japanese files are refused, not misread: Shift-JIS and EUC-JP bytes mostly decode as
+GB18030 without an error, as mojibake (メンズ スーツ in Shift-JIS reads 儊儞僘 僗乕僣).
+A file that is not UTF-8 is Japanese when it decodes without error as Shift-JIS
+(cp932) or EUC-JP and that reading holds at least `MIN_KANA` kana, making up at least
+`KANA_SHARE` of its non-ASCII characters: Japanese writes its grammar in kana, so
+Japanese text is far above that share, while Chinese text read that way yields no kana
+(GBK bytes read as Shift-JIS give half-width katakana and kanji) or only the odd
+stylistic の of a title. The refusal names the first line GB18030 would misread (its
+first line that is not ASCII).
 """
 from __future__ import annotations
 
@@ -22,6 +32,10 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # UTF-8 with a damaged byte, not GB18030 (whose Chinese never decodes that far).
 UTF8_EVIDENCE_CHARS = 2
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+JAPANESE_ENCODINGS = {"cp932": "Shift-JIS", "euc_jp": "EUC-JP"}
+KANA_SHARE = 0.2
+MIN_KANA = 3
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc]")    # hiragana, katakana (full width), ー
 
 
 @dataclass(frozen=True)
@@ -77,10 +91,27 @@ def _decode(name: str, data: bytes) -> str:
     decoded_prefix = data[:first_bad].decode("utf-8", errors="replace")
     if len(_CJK.findall(decoded_prefix)) >= UTF8_EVIDENCE_CHARS:
         _reject_bad_byte(name, data, first_bad, "UTF-8")
+    _refuse_japanese(name, data)
     try:
         return data.decode(FALLBACK_ENCODING)
     except UnicodeDecodeError as error:
         _reject_bad_byte(name, data, max(first_bad, error.start), "UTF-8 nor GB18030/GBK")
+
+
+def _refuse_japanese(name: str, data: bytes) -> None:
+    """Reject a file that reads as Japanese (see the module docstring)."""
+    for encoding, label in JAPANESE_ENCODINGS.items():
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        kana = len(_KANA.findall(text))
+        wide = sum(1 for c in text if ord(c) > 0x7F)
+        if kana >= MIN_KANA and kana >= KANA_SHARE * wide:
+            line = next(n for n, part in enumerate(text.split("\n"), start=1)
+                        if any(ord(c) > 0x7F for c in part))     # the first line GB18030 misreads
+            _reject(name, line, f"file is {label} (Japanese) text, not UTF-8 or GB18030/GBK: line "
+                    f"{line} reads as Japanese; save the file as UTF-8 and upload again")
 
 
 def _reject_bad_byte(name: str, data: bytes, position: int, tried: str) -> NoReturn:

@@ -28,7 +28,7 @@ class ServerProcess:
                     **(env or {})}
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> ServerProcess:
+    def start(self, timeout: float = 120) -> ServerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "server:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],

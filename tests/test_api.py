@@ -89,10 +89,10 @@ def test_message_streams_a_grounded_draft_and_approval_delivers_once(api):
     assert approved.status_code == 200 and approved.json()["text"] == "亲，可以机洗哦~"
     parts = api.app.state.components
     for _ in range(100):
-        if parts.ledger.local_deliveries("c-wash"):
+        if parts.ledger.local_deliveries(f"{MERCHANT}:c-wash"):
             break
         api.portal.call(lambda: __import__("anyio").sleep(0.05))
-    delivered = parts.ledger.local_deliveries("c-wash")
+    delivered = parts.ledger.local_deliveries(f"{MERCHANT}:c-wash")
     assert [d.text for d in delivered] == ["亲，可以机洗哦~"]
     conversation = api.get("/v1/conversations/c-wash", headers=auth(api, "agent")).json()
     assert conversation["suggestions"][0]["status"] == "approved"
@@ -143,7 +143,7 @@ def test_bad_requests_get_clear_4xx_and_change_nothing(api, case):
     ids = post_message(api, "c-bad", "在吗")
     events_until_done(api, "c-bad", ids["suggestion_id"])
     ledger = api.app.state.components.ledger
-    before = (ledger.suggestions("c-bad"), ledger.messages("c-bad"))
+    before = (ledger.suggestions(f"{MERCHANT}:c-bad"), ledger.messages(f"{MERCHANT}:c-bad"))
     sid = ids["suggestion_id"]
     request = {
         "unknown conversation": lambda: api.get("/v1/conversations/nope", headers=auth(api, "agent")),
@@ -162,12 +162,13 @@ def test_bad_requests_get_clear_4xx_and_change_nothing(api, case):
                                              json={"merchant": "nobody", "text": "在吗"}),
     }[case]
     got = request()
-    expected = {"unknown conversation": 404, "foreign agent": 403, "missing key": 401, "bad key": 401,
+    # another merchant's suggestion is answered as if it did not exist
+    expected = {"unknown conversation": 404, "foreign agent": 404, "missing key": 401, "bad key": 401,
                 "oversized message": 422, "malformed json": 422, "missing idempotency key": 422,
                 "unknown merchant": 404}[case]
     assert got.status_code == expected, got.text
     assert got.json()  # a JSON body that says what was wrong
-    assert (ledger.suggestions("c-bad"), ledger.messages("c-bad")) == before
+    assert (ledger.suggestions(f"{MERCHANT}:c-bad"), ledger.messages(f"{MERCHANT}:c-bad")) == before
 
 
 def test_upload_rejection_names_file_line_and_field_and_keeps_old_records(api):

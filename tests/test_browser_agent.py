@@ -16,7 +16,7 @@ ANGRY = ("我都下单五天了还没发货！！你们说72小时内发货是�
 
 
 def conversation(server, key, conversation_id):
-    r = httpx.get(f"{server.url}/v1/conversations/{conversation_id}", headers={"X-API-Key": key})
+    r = httpx.get(f"{server.url}/v1/conversations/{conversation_id}", headers={"Authorization": f"Bearer {key}"})
     r.raise_for_status()
     return r.json()
 
@@ -29,7 +29,7 @@ def wait_until(check, timeout=20.0):
 
 
 def open_conversation(page, conversation_id):
-    page.locator(f"[data-testid=queue-item][data-id='{conversation_id}']").click()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:{conversation_id}']").click()
     expect(page.locator(".conv-title")).to_contain_text(conversation_id)
 
 
@@ -38,7 +38,7 @@ def test_message_streams_in_agent_edits_approves_and_sees_delivery(demo_server, 
     login(page, demo_server, agent)
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-wash", "sku": "QH-113", "text": WASHING}], tmp_path)
 
-    item = page.locator("[data-testid=queue-item][data-id='b-wash']")
+    item = page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-wash']")
     expect(item).to_be_visible()                       # the queue polls the server
     expect(item).to_have_attribute("data-unread", "1")
     open_conversation(page, "b-wash")
@@ -84,7 +84,7 @@ def test_reject_with_reason_by_keyboard(demo_server, page, tmp_path):
     login(page, demo_server, agent)
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-reject", "sku": None,
                                         "text": "衣服收到了但是不太喜欢，已经试穿过了，还能退吗？"}], tmp_path)
-    page.locator("[data-testid=queue-item][data-id='b-reject']").wait_for()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-reject']").wait_for()
     open_conversation(page, "b-reject")
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
     page.locator("body").press("r")
@@ -101,7 +101,7 @@ def test_angry_message_raises_the_banner_with_reasons(demo_server, page, tmp_pat
     agent = demo_server.key("agent")
     login(page, demo_server, agent)
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-angry", "sku": None, "text": ANGRY}], tmp_path)
-    item = page.locator("[data-testid=queue-item][data-id='b-angry']")
+    item = page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-angry']")
     expect(item).to_have_attribute("data-status", "escalated")
     expect(item).to_contain_text("升级")
     open_conversation(page, "b-angry")
@@ -116,7 +116,7 @@ def test_calm_message_shows_no_banner(demo_server, page, tmp_path):
     login(page, demo_server, agent)
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-calm", "sku": "QH-121",
                                         "text": "这条牛仔裤有几个颜色？"}], tmp_path)
-    page.locator("[data-testid=queue-item][data-id='b-calm']").wait_for()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-calm']").wait_for()
     open_conversation(page, "b-calm")
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
     expect(page.locator("[data-testid=escalation-banner]")).to_have_count(0)
@@ -126,7 +126,7 @@ def test_styling_question_shows_three_outfit_cards(demo_server, page, tmp_path):
     agent = demo_server.key("agent")
     login(page, demo_server, agent)
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-style", "sku": "QH-101", "text": STYLING}], tmp_path)
-    page.locator("[data-testid=queue-item][data-id='b-style']").wait_for()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-style']").wait_for()
     open_conversation(page, "b-style")
     cards = page.locator("[data-testid=outfit-card]")
     expect(cards).to_have_count(3)
@@ -151,7 +151,7 @@ def test_j_and_k_move_between_conversations(demo_server, page, tmp_path):
         {"delay_s": 0, "conversation": "b-nav-2", "sku": None, "text": "可以开发票吗？"}], tmp_path)
     for cid in ("b-nav-1", "b-nav-2"):                 # drafts done: the queue order is settled
         wait_until(lambda cid=cid: conversation(demo_server, agent, cid)["suggestions"][-1]["draft_text"])
-    listed = httpx.get(f"{demo_server.url}/v1/conversations?merchant={MERCHANT}", headers={"X-API-Key": agent}).json()
+    listed = httpx.get(f"{demo_server.url}/v1/conversations?merchant={MERCHANT}", headers={"Authorization": f"Bearer {agent}"}).json()
     login(page, demo_server, agent)
     expect(page.locator("[data-testid=queue-item]")).to_have_count(len(listed))
     ids = page.locator("[data-testid=queue-item]").evaluate_all("els => els.map(e => e.dataset.id)")
@@ -188,7 +188,7 @@ def test_should_have_escalated_is_recorded_and_escalates_the_next_such_message(d
     agent = demo_server.key("agent", label="小青")
     login(page, demo_server, agent)
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-up", "sku": None, "text": HATS}], tmp_path)
-    page.locator("[data-testid=queue-item][data-id='b-mark-up']").wait_for()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-mark-up']").wait_for()
     open_conversation(page, "b-mark-up")
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
     expect(page.locator("[data-testid=calm-banner]")).to_contain_text("情绪：平静")
@@ -206,7 +206,7 @@ def test_should_have_escalated_is_recorded_and_escalates_the_next_such_message(d
 
     # the next shopper who writes it is escalated, the shop's label among the reasons
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-up-2", "sku": None, "text": HATS}], tmp_path)
-    item = page.locator("[data-testid=queue-item][data-id='b-mark-up-2']")
+    item = page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-mark-up-2']")
     expect(item).to_have_attribute("data-status", "escalated")
     open_conversation(page, "b-mark-up-2")
     banner = page.locator("[data-testid=escalation-banner]")
@@ -226,7 +226,7 @@ def test_a_false_alarm_is_recorded_and_the_message_no_longer_escalates(demo_serv
     agent = demo_server.key("agent")
     login(page, demo_server, agent)
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-calm", "sku": None, "text": DOWN_JACKET}], tmp_path)
-    page.locator("[data-testid=queue-item][data-id='b-mark-calm']").wait_for()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-mark-calm']").wait_for()
     open_conversation(page, "b-mark-calm")
     banner = page.locator("[data-testid=escalation-banner]")
     expect(banner).to_contain_text("需升级处理")
@@ -237,7 +237,7 @@ def test_a_false_alarm_is_recorded_and_the_message_no_longer_escalates(demo_serv
     expect(page.locator("[data-testid=mark-escalate]")).to_be_disabled()
 
     send_messages(demo_server, agent, [{"delay_s": 0, "conversation": "b-mark-calm-2", "sku": None, "text": DOWN_JACKET}], tmp_path)
-    page.locator("[data-testid=queue-item][data-id='b-mark-calm-2']").wait_for()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:b-mark-calm-2']").wait_for()
     open_conversation(page, "b-mark-calm-2")
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
     expect(page.locator("[data-testid=mood-banner]")).to_contain_text(DOWN_JACKET[:10])   # the shop's label, a reason

@@ -21,7 +21,7 @@ def gbk_csv(path, rows):
 
 
 def records(server, key, kind):
-    r = httpx.get(f"{server.url}/v1/merchants/{MERCHANT}/{kind}?limit=500", headers={"X-API-Key": key})
+    r = httpx.get(f"{server.url}/v1/merchants/{MERCHANT}/{kind}?limit=500", headers={"Authorization": f"Bearer {key}"})
     r.raise_for_status()
     return r.json()
 
@@ -110,12 +110,12 @@ def test_outfit_slots_are_shown_and_a_merchant_sets_one_and_takes_it_back(demo_s
     row.locator("[data-testid=slot-pick]").select_option("none")
     expect(row).to_have_attribute("data-slot", "none")
     expect(row.locator("[data-testid=slot-source]")).to_have_text("商家设置")
-    got = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/slots", headers={"X-API-Key": merchant}).json()
+    got = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/slots", headers={"Authorization": f"Bearer {merchant}"}).json()
     assert got["settings"] == {"帽子": "none"}
     page.locator("[data-testid=slots-status]").scroll_into_view_if_needed()
     screenshot(page, "merchant-slots.png")
     row.locator("[data-testid=slot-reset]").click()
     expect(row).to_have_attribute("data-slot", "headwear")
     expect(row.locator("[data-testid=slot-source]")).to_contain_text("自动识别")
-    got = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/slots", headers={"X-API-Key": merchant}).json()
+    got = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/slots", headers={"Authorization": f"Bearer {merchant}"}).json()
     assert got["settings"] == {}

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fake_llm import Behaviour, FakeLLM
-from tests.live_server import CuttableProxy, browser, login, page, send_messages, start_server  # noqa: F401
+from tests.live_server import MERCHANT, CuttableProxy, browser, login, page, send_messages, start_server  # noqa: F401
 
 REPLY = ("亲，这款针织开衫是羊毛混纺的，不可机洗哦[1]。建议30℃以下冷水手洗，使用中性洗涤剂，"
          "轻压挤水后平铺阴干，不要悬挂晾晒，这样就不容易变形啦~")
@@ -41,7 +41,7 @@ def proxy(llm_server):
 
 
 def draft_done_text(server, key, conversation_id) -> str:
-    r = httpx.get(f"{server.url}/v1/conversations/{conversation_id}", headers={"X-API-Key": key})
+    r = httpx.get(f"{server.url}/v1/conversations/{conversation_id}", headers={"Authorization": f"Bearer {key}"})
     r.raise_for_status()
     return r.json()["suggestions"][-1]["draft_text"]
 
@@ -50,7 +50,7 @@ def start_and_open(page, server, key, conversation_id, tmp_path, via=None):
     login(page, via or server, key)
     send_messages(server, key, [{"delay_s": 0, "conversation": conversation_id, "sku": "QH-113",
                                  "text": "这件针织开衫可以机洗吗？"}], tmp_path)
-    page.locator(f"[data-testid=queue-item][data-id='{conversation_id}']").click()
+    page.locator(f"[data-testid=queue-item][data-id='{MERCHANT}:{conversation_id}']").click()
     draft = page.locator("[data-testid=draft-text]")
     expect(draft).to_contain_text("针织开衫")        # a few tokens are in
     expect(page.locator("[data-testid=draft-state]")).to_have_text("生成中…")

@@ -39,7 +39,7 @@ def test_trainer_runs_an_eval_watches_progress_opens_the_report_and_compares(dem
     expect(run.locator("[data-testid=run-status]")).to_have_text("已完成", timeout=60_000)
     expect(run.locator("[data-testid=run-progress]")).to_have_text(" 3/3 ")
     run_id = run.get_attribute("data-id")
-    r = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/evalruns/{run_id}", headers={"X-API-Key": trainer})
+    r = httpx.get(f"{demo_server.url}/v1/merchants/{MERCHANT}/evalruns/{run_id}", headers={"Authorization": f"Bearer {trainer}"})
     assert r.json()["status"] == "finished" and r.json()["done"] == 3
 
     run.locator("[data-testid=open-report]").click()

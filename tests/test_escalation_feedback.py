@@ -118,7 +118,7 @@ def shopper_says(client, text: str) -> tuple[str, dict]:
     suggestion = got.json()["suggestion_id"]
     parts = client.app.state.components
     for _ in range(400):
-        events = [e for e in parts.ledger.events_after(conv, None) if e.body.get("suggestion_id") == suggestion]
+        events = [e for e in parts.ledger.events_after(got.json()["conversation_id"], None) if e.body.get("suggestion_id") == suggestion]
         assert not [e for e in events if e.type == "error" and e.body.get("code") == "assist_failed"], events
         if any(e.type == "draft.done" for e in events):
             return suggestion, next(e.body for e in events if e.type == "escalation")
@@ -241,7 +241,8 @@ def test_who_may_mark_a_suggestion(api, pending, role, allowed):
     before = len(parts.ledger.escalation_labels(MERCHANT))
     got = api.post(f"/v1/suggestions/{pending}/escalation-feedback", json={"verdict": "calm"},
                    headers=auth(api, role))
-    assert got.status_code == (201 if allowed else 403), got.text
+    # another merchant's suggestion is a 404, exactly like one that does not exist
+    assert got.status_code == (201 if allowed else 404 if role == "other-agent" else 403), got.text
     assert len(parts.ledger.escalation_labels(MERCHANT)) == before + allowed
 
 

@@ -17,7 +17,7 @@ def test_an_unanswered_question_is_a_knowledge_gap_the_merchant_can_list(api):  
     assert got.status_code == 200
     (gap,) = got.json()["items"]
     assert (gap["question"], gap["sku"], gap["conversation_id"], gap["suggestion_id"]) == \
-        (NO_ANSWER, "QH-101", "c-gap", ids["suggestion_id"])
+        (NO_ANSWER, "QH-101", f"{MERCHANT}:c-gap", ids["suggestion_id"])
     assert api.get(f"/v1/merchants/{MERCHANT}/knowledge-gaps", headers=auth(api, "agent")).status_code == 403
     assert api.get("/v1/merchants/other-shop/knowledge-gaps", headers=auth(api, "merchant")).status_code == 403
 
@@ -40,5 +40,5 @@ def test_a_message_sent_while_a_draft_is_pending_is_answered_with_it(api):  # no
                       "replaced_by": second["suggestion_id"], "reason": SUPERSEDED}]
     done = events[-1]["body"]
     assert "手洗" in done["text"] and "112cm" in done["text"]     # both messages answered
-    statuses = {s.id: s.status for s in api.app.state.components.ledger.suggestions("c-split")}
+    statuses = {s.id: s.status for s in api.app.state.components.ledger.suggestions(first["conversation_id"])}
     assert statuses == {first["suggestion_id"]: "stale", second["suggestion_id"]: "pending"}

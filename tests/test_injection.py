@@ -20,7 +20,7 @@ from tests.fake_llm import Behaviour, FakeLLM
 CORPUS = Path(__file__).parent / "data" / "injection"
 ALLOWED = ("qinghe.example",)       # the corpus's shop host (its README)
 MERCHANT = "corpus-shop"
-ATTACK_SETS = ("dev.jsonl",)
+ATTACK_SETS = ("dev.jsonl", "final.jsonl")     # final: measured once unseen (its README), then kept
 
 
 def cases(*names: str) -> list[dict]:

@@ -100,8 +100,9 @@ def test_bad_upload_is_rejected_whole_and_stored_data_is_unchanged(tea, case):
 
 
 def test_unknown_merchant_is_refused_and_nothing_is_created(tea):
-    with pytest.raises(UnknownMerchant, match="tea-shop"):
+    with pytest.raises(UnknownMerchant, match="no-such-shop") as refused:
         tea.ingest("no-such-shop", "sku", [("c.jsonl", jsonl(SKU))])
+    assert "tea-shop" not in str(refused.value)     # never lists the merchants there are
     assert list(tea.merchants()) == ["tea-shop"]
 
 

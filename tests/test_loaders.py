@@ -330,7 +330,7 @@ def test_duplicate_id_across_files_of_one_upload():
 
 def test_parse_many_reports_problems_of_every_file_and_returns_all_records():
     good = [(p.name, p.read_bytes()) for p in (FIXTURES / "policies").glob("*.md")]
-    assert {r.id for r in parse_many("policy", good)} == {"gift-wrap", "storage"}
+    assert {r.id for r in parse_many("policy", good).records} == {"gift-wrap", "storage"}
     bad = [("a.md", "无标题的正文".encode()), ("b.jsonl", b"{oops")] + good
     with pytest.raises(UploadRejected) as info:
         parse_many("policy", bad)

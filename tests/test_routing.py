@@ -46,7 +46,7 @@ def _agents(parts, merchant, *specs):
 
 
 async def _say(parts, conversation, text, *, merchant=SHOP, sku=None):
-    got = parts.assist.receive(conversation, merchant=merchant, channel="local", shopper="买家",
+    got = await parts.assist.receive(conversation, merchant=merchant, channel="local", shopper="买家",
                                text=text, sku=sku)
     await parts.assist.drain()
     return got

@@ -160,14 +160,14 @@ def test_strict_thresholds_escalate_to_a_waiting_senior_who_takes_it_when_online
 
     online = api.post(f"/v1/merchants/{SHOP}/agents/boss/online", headers=auth(api, "boss"))
     assert online.status_code == 200 and online.json()["online"] is True
-    assert [m["conversation_id"] for m in online.json()["assigned"]] == ["c-late"]
+    assert [m["conversation_id"] for m in online.json()["assigned"]] == [f"{SHOP}:c-late"]
     queue = api.get("/v1/agents/boss/queue", headers=auth(api, "boss")).json()
     [item] = queue["conversations"]
-    assert (item["conversation_id"], item["escalated"], item["unread"]) == ("c-late", True, 1)
+    assert (item["conversation_id"], item["escalated"], item["unread"]) == (f"{SHOP}:c-late", True, 1)
     assert queue["moves"][0]["to_agent"] == "boss"
 
     # The routing events went to the conversation's own stream too.
-    events = api.app.state.components.ledger.events_after("c-late", 0)
+    events = api.app.state.components.ledger.events_after(f"{SHOP}:c-late", 0)
     routing = [e.body for e in events if e.type == "routing"]
     assert [(r["from_agent"], r["to_agent"]) for r in routing] == [(None, "mei"), ("mei", None), (None, "boss")]
 
@@ -197,6 +197,6 @@ def test_offline_agents_get_nothing_new_and_an_unknown_agent_is_404(api):
     conv = api.get("/v1/conversations/c-night", headers=auth(api, "merchant")).json()
     assert (conv["assigned_group"], conv["assigned_agent"]) == ("dresses", None)
     back = api.post(f"/v1/merchants/{SHOP}/agents/mei/online", headers=auth(api, "merchant")).json()
-    assert [m["conversation_id"] for m in back["assigned"]] == ["c-night"] and back["load"] == 1
+    assert [m["conversation_id"] for m in back["assigned"]] == [f"{SHOP}:c-night"] and back["load"] == 1
     missing = api.post(f"/v1/merchants/{SHOP}/agents/nobody/online", headers=auth(api, "merchant"))
     assert missing.status_code == 404 and "POST /v1/merchants" in missing.json()["message"]

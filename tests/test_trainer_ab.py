@@ -67,12 +67,12 @@ def test_outcomes_per_version_from_real_approvals_and_rejections(server):
     b = made.json()["version"]
     started = client.post(f"/v1/merchants/{MERCHANT}/prompts/reply/ab", headers=keys["trainer"],
                           json={"version": b, "ratio": 0.5})
-    assert started.status_code == 200 and started.json()["ab"] == {"a": "reply@1", "b": f"reply@{b}",
+    assert started.status_code == 200 and started.json()["ab"] == {"a": "reply@2", "b": f"reply@{b}",
                                                                     "ratio": 0.5}
-    expected: dict[str, dict] = {"reply@1": [], f"reply@{b}": []}
+    expected: dict[str, dict] = {"reply@2": [], f"reply@{b}": []}
     for n in range(12):
         conv = f"ab-{n}"
-        arm = f"reply@{b}" if bucket("reply", conv) < 0.5 else "reply@1"
+        arm = f"reply@{b}" if bucket("reply", f"{MERCHANT}:{conv}") < 0.5 else "reply@2"   # ids are scoped
         drafted = draft_for(client, keys, conv)
         suggestion = drafted["suggestion"]
         assert suggestion.prompt_id == arm  # the arm the hash names is the version that drafted
@@ -92,7 +92,7 @@ def test_outcomes_per_version_from_real_approvals_and_rejections(server):
         assert r.status_code == 200, r.text
     # the same conversation keeps its arm on its next message
     again = draft_for(client, keys, "ab-0")["suggestion"]
-    assert again.prompt_id == (f"reply@{b}" if bucket("reply", "ab-0") < 0.5 else "reply@1")
+    assert again.prompt_id == (f"reply@{b}" if bucket("reply", f"{MERCHANT}:ab-0") < 0.5 else "reply@2")
 
     got = client.get(f"/v1/merchants/{MERCHANT}/prompts/reply/ab", headers=keys["trainer"]).json()
     versions = got["versions"]

@@ -63,7 +63,7 @@ def test_worse_version_is_refused_and_a_better_one_activated(server):
     # both versions really drafted through the model: the lazy marker reached it
     assert any(LAZY in m["content"] for r in fake.requests[seen:] for m in r["messages"])
     assert client.get(f"/v1/merchants/{MERCHANT}/prompts", headers=keys["trainer"]).json()["reply"][
-        "active"] == "reply@1"
+        "active"] == "reply@2"
 
     accepted = client.post(f"/v1/merchants/{MERCHANT}/prompts/reply/activate", headers=keys["trainer"],
                            json={"version": better})

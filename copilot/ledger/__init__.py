@@ -39,6 +39,7 @@ LabelSource = Literal["agent", "trainer"]
 CONVERSATION_STATUSES: tuple[str, ...] = ("open", "escalated", "closed")
 MESSAGE_ROLES: tuple[str, ...] = ("customer", "agent")
 ROLES: tuple[str, ...] = ("agent", "merchant", "trainer", "admin")
+KEY_ID_CHARS = 16
 LABEL_SOURCES: tuple[str, ...] = ("agent", "trainer")
 
 
@@ -192,6 +193,16 @@ class ApiKey:
     label: str
     created_at: float
     revoked: bool
+    expires_at: float | None = None
+    revoked_at: float | None = None
+
+    @property
+    def id(self) -> str:
+        """The key's public id: the first characters of its hash (safe to show and log)."""
+        return self.key_hash[:KEY_ID_CHARS]
+
+    def usable(self, now: float) -> bool:
+        return not self.revoked and (self.expires_at is None or now < self.expires_at)
 
 
 class Ledger(RoutingStore, Protocol):
@@ -280,9 +291,11 @@ class Ledger(RoutingStore, Protocol):
 
     # API keys
     def add_api_key(
-        self, key_hash: str, *, role: str, merchant: str | None, label: str
+        self, key_hash: str, *, role: str, merchant: str | None, label: str,
+        expires_at: float | None = None, actor: str = "system",
     ) -> ApiKey: ...
     def find_api_key(self, key_hash: str) -> ApiKey | None: ...
-    def revoke_api_key(self, key_hash: str) -> None: ...
+    def api_keys(self) -> list[ApiKey]: ...
+    def revoke_api_key(self, key_id: str, *, actor: str) -> ApiKey: ...
 
     def close(self) -> None: ...

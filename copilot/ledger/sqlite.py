@@ -16,6 +16,7 @@ from copilot.errors import BadRequest, Conflict, Forbidden, NotFound
 from copilot.ledger import (
     CONVERSATION_STATUSES,
     MESSAGE_ROLES,
+    KEY_ID_CHARS,
     ROLES,
     ApiKey,
     Approval,
@@ -71,9 +72,9 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
             return to_conversation(row)
 
     def get_conversation(self, id: str) -> Conversation:
-        with self._lock:
+        with self._read() as db:
             return to_conversation(writes.fetch_one(
-                self._conn, "SELECT * FROM conversations WHERE id = ?", (id,),
+                db, "SELECT * FROM conversations WHERE id = ?", (id,),
                 writes.NO_CONVERSATION.format(id),
             ))
 
@@ -178,9 +179,9 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
         return [to_gap(r) for r in rows]
 
     def get_suggestion(self, id: str) -> Suggestion:
-        with self._lock:
+        with self._read() as db:
             return to_suggestion(writes.fetch_one(
-                self._conn, "SELECT * FROM suggestions WHERE id = ?", (id,), f"no suggestion {id!r}"
+                db, "SELECT * FROM suggestions WHERE id = ?", (id,), f"no suggestion {id!r}"
             ))
 
     def undrafted_suggestions(self) -> list[Suggestion]:
@@ -212,9 +213,9 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
             return writes.reject(db, suggestion_id, agent=agent, reason=reason, idempotency_key=idempotency_key)
 
     def get_approval(self, suggestion_id: str) -> Approval:
-        with self._lock:
+        with self._read() as db:
             return to_approval(writes.fetch_one(
-                self._conn, "SELECT * FROM approvals WHERE suggestion_id = ?", (suggestion_id,),
+                db, "SELECT * FROM approvals WHERE suggestion_id = ?", (suggestion_id,),
                 f"suggestion {suggestion_id!r} has no approval",
             ))
 
@@ -278,9 +279,9 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
         return [to_outbox(r) for r in rows]
 
     def get_outbox(self, outbox_id: int) -> OutboxItem:
-        with self._lock:
+        with self._read() as db:
             return to_outbox(writes.fetch_one(
-                self._conn, "SELECT * FROM outbox WHERE id = ?", (outbox_id,), f"no outbox row {outbox_id}"
+                db, "SELECT * FROM outbox WHERE id = ?", (outbox_id,), f"no outbox row {outbox_id}"
             ))
 
     def mark_delivered(self, outbox_id: int, *, local_text: str | None = None) -> bool:
@@ -341,21 +342,42 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
 
     # API keys
 
-    def add_api_key(self, key_hash: str, *, role: str, merchant: str | None, label: str) -> ApiKey:
+    def add_api_key(self, key_hash: str, *, role: str, merchant: str | None, label: str,
+                    expires_at: float | None = None, actor: str = "system") -> ApiKey:
+        """Store a key (its hash) and its audit row in one transaction."""
         if role not in ROLES:
             raise BadRequest(f"unknown role {role!r}; use one of {ROLES}")
+        now = time.time()
         with self._write() as db:
-            return to_api_key(db.execute(
-                "INSERT INTO api_keys (key_hash, role, merchant, label, created_at, revoked)"
-                " VALUES (?, ?, ?, ?, ?, FALSE) RETURNING *",
-                (key_hash, role, merchant, label, time.time()),
+            key = to_api_key(db.execute(
+                "INSERT INTO api_keys (key_hash, role, merchant, label, created_at, revoked, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, FALSE, ?) RETURNING *",
+                (key_hash, role, merchant, label, now, expires_at),
             ).fetchone())
+            writes.insert_audit(db, actor, "api_key.add", f"api_key:{key.id}",
+                                {"role": role, "merchant": merchant, "label": label, "expires_at": expires_at})
+            return key
 
     def find_api_key(self, key_hash: str) -> ApiKey | None:
         rows = self._rows("SELECT * FROM api_keys WHERE key_hash = ?", (key_hash,))
         return to_api_key(rows[0]) if rows else None
 
-    def revoke_api_key(self, key_hash: str) -> None:
+    def api_keys(self) -> list[ApiKey]:
+        return [to_api_key(r) for r in self._rows("SELECT * FROM api_keys ORDER BY created_at")]
+
+    def revoke_api_key(self, key_id: str, *, actor: str) -> ApiKey:
+        """Revoke the key whose id (`ApiKey.id`) is `key_id`, with its audit row; revoking a
+        revoked key changes nothing."""
+        now = time.time()
         with self._write() as db:
-            if not db.execute("UPDATE api_keys SET revoked = TRUE WHERE key_hash = ?", (key_hash,)).rowcount:
-                raise NotFound("no such API key; list keys to find the one to revoke")
+            rows = db.execute("SELECT * FROM api_keys WHERE substr(key_hash, 1, ?) = ?",
+                              (len(key_id), key_id)).fetchall() if len(key_id) == KEY_ID_CHARS else []
+            if not rows:
+                raise NotFound(f"no API key with id {key_id!r}; `copilot keys list` shows the ids")
+            key = to_api_key(rows[0])
+            if key.revoked:
+                return key
+            db.execute("UPDATE api_keys SET revoked = TRUE, revoked_at = ? WHERE key_hash = ?", (now, key.key_hash))
+            writes.insert_audit(db, actor, "api_key.revoke", f"api_key:{key.id}",
+                                {"role": key.role, "merchant": key.merchant, "label": key.label})
+            return to_api_key(db.execute("SELECT * FROM api_keys WHERE key_hash = ?", (key.key_hash,)).fetchone())

@@ -27,6 +27,7 @@ class PromptVersion:
     body: str
     author: str
     created_at: float
+    merchant: str | None = None      # the merchant it belongs to; None: shared with every merchant
 
 
 @dataclass(frozen=True)
@@ -86,17 +87,28 @@ class SqliteTrainerStore(SqliteConnection):
 
     # prompt versions
 
-    def add_prompt_version(self, *, task: str, version: int, body: str, author: str) -> PromptVersion:
+    def add_prompt_version(self, *, task: str, version: int, body: str, author: str,
+                           merchant: str | None) -> PromptVersion:
         with self._write() as db:
             if db.execute("SELECT 1 FROM prompt_versions WHERE task = ? AND version = ?",
                           (task, version)).fetchone():
                 raise Conflict(f"prompt {task}@{version} already exists; versions are never overwritten, "
                                "post a new version instead")
             row = db.execute(
-                "INSERT INTO prompt_versions (task, version, body, author, created_at)"
-                " VALUES (?, ?, ?, ?, ?) RETURNING *", (task, version, body, author, time.time()),
+                "INSERT INTO prompt_versions (task, version, body, author, created_at, merchant)"
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING *", (task, version, body, author, time.time(), merchant),
             ).fetchone()
-            insert_audit(db, author, "prompt.create", f"{task}@{version}", {})
+            insert_audit(db, author, "prompt.create", f"{task}@{version}", {"merchant": merchant})
+            return PromptVersion(**dict(row))
+
+    def share_prompt_version(self, *, task: str, version: int, actor: str) -> PromptVersion:
+        """Make a stored version shared with every merchant (audited)."""
+        with self._write() as db:
+            row = db.execute("UPDATE prompt_versions SET merchant = NULL WHERE task = ? AND version = ?"
+                             " RETURNING *", (task, version)).fetchone()
+            if row is None:
+                raise NotFound(f"no stored version {version} of prompt {task!r}")
+            insert_audit(db, actor, "prompt.share", f"{task}@{version}", {})
             return PromptVersion(**dict(row))
 
     def prompt_versions(self, task: str | None = None) -> list[PromptVersion]:

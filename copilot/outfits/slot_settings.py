@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from copilot.errors import InputProblem, UploadRejected
 from copilot.outfits.slots import SLOT_NAMES
-from knowledge.rows import csv_rows
+from knowledge.rows import character_problems, csv_rows
 from knowledge.textfiles import open_text
 
 FILE_NAME = "slots.csv"
@@ -27,6 +27,9 @@ def parse_slot_settings(name: str, data: bytes) -> dict[str, str]:
     problems = list(text.problems) + problems
     settings: dict[str, str] = {}
     for row in rows:
+        if bad := character_problems(name, row, physical_lines=True):
+            problems.extend(bad)
+            continue
         category, slot = row.fields.get("category", ""), row.fields.get("slot", "").lower()
         if not category:
             problems.append(InputProblem(name, row.line, "category", "empty; name the category as the catalog does"))

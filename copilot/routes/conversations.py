@@ -5,15 +5,19 @@ import asyncio
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from copilot.auth import require
-from copilot.deps import Caller, Parts
+from copilot.auth import require, require_owner
+from copilot.conversation_ids import scoped, stored_id
+from copilot.deps import Caller, Parts, StreamCaller
+from copilot.errors import NotFound
 from copilot.events import Event
+from copilot.http_errors import API_ERRORS, responses
+from copilot.names import Name
 
-router = APIRouter(prefix="/v1", tags=["conversations"])
+router = APIRouter(prefix="/v1", tags=["conversations"], responses=API_ERRORS)
 
 MAX_MESSAGE_CHARS = 2000
 HEARTBEAT_SECONDS = 15
@@ -37,13 +41,13 @@ class Rejection(BaseModel):
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=202)
-async def post_message(conversation_id: Annotated[str, Field(max_length=128)], body: ShopperMessage,
+async def post_message(conversation_id: Name, body: ShopperMessage,
                        parts: Parts, caller: Caller) -> dict:
     """Store a shopper message and start assisting; returns at once."""
     require(caller, roles={"agent", "merchant"}, merchant=body.merchant)
-    parts.kb.require_merchant(body.merchant)
-    got = parts.assist.receive(conversation_id, merchant=body.merchant, channel=body.channel,
-                               shopper=body.shopper, text=body.text, sku=body.sku)
+    await asyncio.to_thread(parts.kb.require_merchant, body.merchant)
+    got = await parts.assist.receive(scoped(body.merchant, conversation_id), merchant=body.merchant,
+                                     channel=body.channel, shopper=body.shopper, text=body.text, sku=body.sku)
     return {"conversation_id": got.conversation.id, "message_id": got.message.id,
             "suggestion_id": got.suggestion.id}
 
@@ -58,27 +62,28 @@ def list_conversations(parts: Parts, caller: Caller, merchant: str | None = None
 
 @router.get("/conversations/{conversation_id}")
 def get_conversation(conversation_id: str, parts: Parts, caller: Caller) -> dict:
-    conv = parts.ledger.get_conversation(conversation_id)
-    require(caller, roles={"agent", "merchant", "trainer"}, merchant=conv.merchant)
+    """A conversation: `c1` is the caller's merchant's, `merchant:c1` names it in full."""
+    conv = conversation_of(parts, caller, conversation_id)
     return {**asdict(conv),
             "messages": [asdict(m) for m in parts.ledger.messages(conv.id)],
             "suggestions": [asdict(s) for s in parts.ledger.suggestions(conv.id)],
             "deliveries": [asdict(d) for d in parts.ledger.local_deliveries(conv.id)]}
 
 
-@router.get("/conversations/{conversation_id}/stream")
-async def stream(conversation_id: str, request: Request, parts: Parts, caller: Caller,
+@router.get("/conversations/{conversation_id}/stream", response_class=Response, responses={200: {
+    "description": "Server-sent events: `id`, `event` (the type) and `data` (the JSON body) of each",
+    "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
+async def stream(conversation_id: str, request: Request, parts: Parts, caller: StreamCaller,
                  last_event_id: Annotated[str | None, Header()] = None) -> EventSourceResponse:
     """SSE of the conversation's events; reconnect with Last-Event-ID to miss nothing."""
-    conv = parts.ledger.get_conversation(conversation_id)
-    require(caller, roles={"agent", "merchant", "trainer"}, merchant=conv.merchant)
+    conv = await asyncio.to_thread(conversation_of, parts, caller, conversation_id)
     after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
 
     async def events():
         queue = parts.broadcaster.subscribe(conv.id)   # before the replay: no gap
         try:
             last = after
-            for stored in parts.ledger.events_after(conv.id, last):
+            for stored in await asyncio.to_thread(parts.ledger.events_after, conv.id, last):
                 yield _sse(stored)
                 last = stored.id
             while True:
@@ -98,7 +103,7 @@ def _sse(stored) -> dict:
     return Event(type=stored.type, body=stored.body, id=stored.id, ts=stored.created_at).sse()
 
 
-@router.post("/suggestions/{suggestion_id}/approve")
+@router.post("/suggestions/{suggestion_id}/approve", responses=responses(409))
 def approve(suggestion_id: str, body: Approval, parts: Parts, caller: Caller,
             idempotency_key: Annotated[str, Header(min_length=8, max_length=200)]) -> dict:
     """Approve a pending draft (optionally edited); delivered exactly once via the outbox."""
@@ -109,7 +114,7 @@ def approve(suggestion_id: str, body: Approval, parts: Parts, caller: Caller,
             "text": item.text, "delivery": item.status}
 
 
-@router.post("/suggestions/{suggestion_id}/reject")
+@router.post("/suggestions/{suggestion_id}/reject", responses=responses(409))
 def reject(suggestion_id: str, body: Rejection, parts: Parts, caller: Caller,
            idempotency_key: Annotated[str, Header(min_length=8, max_length=200)]) -> dict:
     _require_agent_of(parts, caller, suggestion_id)
@@ -121,4 +126,16 @@ def reject(suggestion_id: str, body: Rejection, parts: Parts, caller: Caller,
 def _require_agent_of(parts, caller, suggestion_id: str) -> None:
     suggestion = parts.ledger.get_suggestion(suggestion_id)
     conv = parts.ledger.get_conversation(suggestion.conversation_id)
-    require(caller, roles={"agent"}, merchant=conv.merchant)
+    require_owner(caller, roles={"agent"}, merchant=conv.merchant, what=f"suggestion {suggestion_id!r}")
+
+
+def conversation_of(parts, caller, conversation_id: str):
+    """The conversation a caller names, if it may read it; another merchant's is `NotFound`."""
+    stored = stored_id(conversation_id, caller.merchant)
+    try:
+        conv = parts.ledger.get_conversation(stored)
+    except NotFound:
+        raise NotFound(f"no conversation {conversation_id!r}") from None
+    require_owner(caller, roles={"agent", "merchant", "trainer"}, merchant=conv.merchant,
+                  what=f"conversation {conversation_id!r}")
+    return conv

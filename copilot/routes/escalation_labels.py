@@ -8,14 +8,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, field_validator
 
-from copilot.auth import require
+from copilot.auth import require, require_owner
 from copilot.deps import Caller, Parts, Teach
 from copilot.escalation.feedback import Verdict
+from copilot.http_errors import API_ERRORS
 from copilot.routes.conversations import MAX_MESSAGE_CHARS
 from copilot.teaching import label_view, view
 from copilot.turns import Turn
 
-router = APIRouter(prefix="/v1", tags=["escalation labels"])
+router = APIRouter(prefix="/v1", tags=["escalation labels"], responses=API_ERRORS)
 
 TRAINERS = {"trainer"}                 # who may label; an admin passes every check
 READERS = TRAINERS | {"merchant"}      # who may list a merchant's labels
@@ -54,7 +55,7 @@ def suggestion_feedback(suggestion_id: str, body: Feedback, parts: Parts, caller
     and the message's new assessment (the merchant's next similar messages are judged alike)."""
     suggestion = parts.ledger.get_suggestion(suggestion_id)
     conversation = parts.ledger.get_conversation(suggestion.conversation_id)
-    require(caller, roles={"agent"}, merchant=conversation.merchant)
+    require_owner(caller, roles={"agent"}, merchant=conversation.merchant, what=f"suggestion {suggestion_id!r}")
     return view(teacher.teach_suggestion(suggestion_id, verdict=body.verdict, actor=caller.label))
 
 

@@ -1,20 +1,23 @@
 """Eval sets over HTTP (AI trainers): upload, list, run in the background, progress, results."""
 from __future__ import annotations
 
-from fastapi import APIRouter, File, Form, UploadFile
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from copilot.auth import require
 from copilot.deps import Caller, Parts
 from copilot.errors import NotFound
+from copilot.http_errors import API_ERRORS, responses
+from copilot.names import Name
 from copilot.trainer_evals import MAX_EVAL_SET_BYTES, upload_eval_set
 from evals.cases import parse_cases
 
-router = APIRouter(prefix="/v1/merchants/{merchant}", tags=["evals"])
+router = APIRouter(prefix="/v1/merchants/{merchant}", tags=["evals"], responses=API_ERRORS)
 
 TRAINERS = {"trainer"}
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
 
 
 class RunRequest(BaseModel):
@@ -24,12 +27,12 @@ class RunRequest(BaseModel):
 @router.post("/evalsets", status_code=201)
 def upload(merchant: str, parts: Parts, caller: Caller,
            file: UploadFile = File(description="JSONL, one case per line (FORMATS.md section 4)"),
-           name: str | None = Form(None, pattern=NAME_PATTERN,
-                                   description="defaults to the file name without .jsonl")) -> dict:
+           name: Annotated[Name | None, Form(description="defaults to the file name without .jsonl")] = None
+           ) -> dict:
     """All-or-nothing: 422 lists every bad line and field; an existing set of that name is replaced."""
     require(caller, roles=TRAINERS, merchant=merchant)
     parts.kb.require_merchant(merchant)
-    name = name or (file.filename or "evalset").rsplit("/", 1)[-1].removesuffix(".jsonl")
+    name = name or (file.filename or "evalset").removesuffix(".jsonl")    # checked as a name below
     stored = upload_eval_set(parts.trainer_store, merchant=merchant, name=name,
                              raw=file.file.read(MAX_EVAL_SET_BYTES + 1), author=caller.label)
     return {"merchant": merchant, "name": stored.name, "cases": stored.cases}
@@ -58,7 +61,8 @@ async def start_run(merchant: str, name: str, parts: Parts, caller: Caller,
                     body: RunRequest | None = None) -> dict:
     """Start a run in the background; poll GET .../evalruns/{id} for progress."""
     require(caller, roles=TRAINERS, merchant=merchant)
-    chosen = {t.task: t for t in map(parts.prompt_registry.resolve, (body or RunRequest()).prompts)}
+    chosen = {t.task: t for t in (parts.prompt_registry.resolve(ref, merchant=merchant)
+                                  for ref in (body or RunRequest()).prompts)}
     run = parts.eval_runs.start(parts, merchant=merchant, name=name, prompts=chosen, author=caller.label)
     return _view(run)
 
@@ -69,14 +73,16 @@ def get_run(merchant: str, run_id: str, parts: Parts, caller: Caller) -> dict:
     return _view(_own_run(parts, merchant, run_id))
 
 
-@router.get("/evalruns/{run_id}/results")
+@router.get("/evalruns/{run_id}/results", responses=responses(409))
 def results(merchant: str, run_id: str, parts: Parts, caller: Caller) -> FileResponse:
     require(caller, roles=TRAINERS, merchant=merchant)
     _own_run(parts, merchant, run_id)
     return FileResponse(parts.eval_runs.finished_file(run_id, ".json"), media_type="application/json")
 
 
-@router.get("/evalruns/{run_id}/report")
+@router.get("/evalruns/{run_id}/report", response_class=Response, responses={
+    200: {"description": "The run's report page", "content": {"text/html": {"schema": {"type": "string"}}}},
+    **responses(409)})
 def report(merchant: str, run_id: str, parts: Parts, caller: Caller) -> FileResponse:
     require(caller, roles=TRAINERS, merchant=merchant)
     _own_run(parts, merchant, run_id)

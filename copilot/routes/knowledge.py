@@ -2,25 +2,24 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal
-
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel, Field
 
 from copilot.deps import KB, Caller, Parts
 from copilot.auth import require
+from copilot.http_errors import API_ERRORS
+from copilot.names import Label, Name
 from knowledge.records import Kind
 
-router = APIRouter(prefix="/v1/merchants", tags=["knowledge"])
+router = APIRouter(prefix="/v1/merchants", tags=["knowledge"], responses=API_ERRORS)
 
-KindPath = Literal["catalog", "policies", "faqs"]
 KIND_OF: dict[str, Kind] = {"catalog": "sku", "policies": "policy", "faqs": "faq"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class NewMerchant(BaseModel):
-    id: str = Field(description="3-62 characters of a-z, 0-9, '-' or '_'")
-    name: str = ""
+    id: Name
+    name: Label = Field("", description="the display name, any language (青禾服饰)")
 
 
 class SearchRequest(BaseModel):
@@ -61,32 +60,37 @@ def knowledge_gaps(merchant: str, parts: Parts, caller: Caller, limit: int = 200
     return {"items": [dataclasses.asdict(g) for g in parts.ledger.knowledge_gaps(merchant, limit=limit)]}
 
 
-@router.post("/{merchant}/{kind}")
-def upload(merchant: str, kind: KindPath, kb: KB, caller: Caller,
-           files: list[UploadFile] = File(description="one or more files of this kind")) -> dict:
-    """All-or-nothing: any bad record rejects the whole upload (422 lists every problem)."""
-    require(caller, roles={"merchant", "trainer"}, merchant=merchant)
-    kb.require_merchant(merchant)
-    payload = [(f.filename or "upload", f.file.read(MAX_UPLOAD_BYTES + 1)) for f in files]
-    return kb.ingest(merchant, KIND_OF[kind], payload).to_dict()
+def _kind_routes(path: str, kind: Kind) -> None:
+    """The routes of one kind of record, at its own path (`/{merchant}/catalog`, `/policies`,
+    `/faqs`): a `/{merchant}/{kind}` route would take every other router's `/{merchant}/groups`
+    (422 for a method that should be 405, and an order the routers must be included in)."""
+
+    @router.post(f"/{{merchant}}/{path}", summary=f"Upload {path}")
+    def upload(merchant: str, kb: KB, caller: Caller,
+               files: list[UploadFile] = File(description=f"one or more {path} files")) -> dict:
+        """All-or-nothing: any bad record rejects the whole upload (422 lists every problem)."""
+        require(caller, roles={"merchant", "trainer"}, merchant=merchant)
+        kb.require_merchant(merchant)
+        payload = [(f.filename or "upload", f.file.read(MAX_UPLOAD_BYTES + 1)) for f in files]
+        return kb.ingest(merchant, kind, payload).to_dict()
+
+    @router.get(f"/{{merchant}}/{path}", summary=f"List {path}")
+    def list_records(merchant: str, kb: KB, caller: Caller, offset: int = 0, limit: int = 100) -> dict:
+        require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
+        records = kb.records(merchant, kind)
+        return {"total": len(records),
+                "items": [r.model_dump(mode="json") for r in records[offset:offset + limit]]}
+
+    @router.get(f"/{{merchant}}/{path}/{{record_id}}", summary=f"Get one of {path}")
+    def get_record(merchant: str, record_id: str, kb: KB, caller: Caller) -> dict:
+        require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
+        return kb.get(merchant, kind, record_id).model_dump(mode="json")
+
+    @router.delete(f"/{{merchant}}/{path}/{{record_id}}", summary=f"Delete one of {path}")
+    def delete_record(merchant: str, record_id: str, kb: KB, caller: Caller) -> dict:
+        require(caller, roles={"merchant"}, merchant=merchant)
+        return {"deleted": kb.delete(merchant, kind, [record_id])}
 
 
-@router.get("/{merchant}/{kind}")
-def list_records(merchant: str, kind: KindPath, kb: KB, caller: Caller,
-                 offset: int = 0, limit: int = 100) -> dict:
-    require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
-    records = kb.records(merchant, KIND_OF[kind])
-    return {"total": len(records),
-            "items": [r.model_dump(mode="json") for r in records[offset:offset + limit]]}
-
-
-@router.get("/{merchant}/{kind}/{record_id}")
-def get_record(merchant: str, kind: KindPath, record_id: str, kb: KB, caller: Caller) -> dict:
-    require(caller, roles={"merchant", "trainer", "agent"}, merchant=merchant)
-    return kb.get(merchant, KIND_OF[kind], record_id).model_dump(mode="json")
-
-
-@router.delete("/{merchant}/{kind}/{record_id}")
-def delete_record(merchant: str, kind: KindPath, record_id: str, kb: KB, caller: Caller) -> dict:
-    require(caller, roles={"merchant"}, merchant=merchant)
-    return {"deleted": kb.delete(merchant, KIND_OF[kind], [record_id])}
+for _path, _kind in KIND_OF.items():
+    _kind_routes(_path, _kind)

@@ -12,10 +12,11 @@ from copilot.ab_outcomes import outcomes_by_version
 from copilot.auth import ADMIN, require
 from copilot.deps import Caller, Parts
 from copilot.errors import Forbidden
+from copilot.http_errors import API_ERRORS, responses
 from copilot.prompts import ModelParams
 from copilot.trainer_evals import gate, refusal
 
-router = APIRouter(prefix="/v1", tags=["prompts"])
+router = APIRouter(prefix="/v1", tags=["prompts"], responses=API_ERRORS)
 
 TRAINERS = {"trainer"}
 MAX_PROMPT_CHARS = 20_000
@@ -31,6 +32,8 @@ class NewVersion(BaseModel):
     variables: list[str] | None = None
     model: ModelParams = ModelParams()
     description: str = ""
+    merchant: str | None = Field(None, description="admins only: the merchant the version is for; "
+                                 "omitted, it is shared with every merchant")
 
     @model_validator(mode="after")
     def _one_form(self) -> NewVersion:
@@ -60,25 +63,42 @@ class ABTest(BaseModel):
 
 @router.get("/prompts")
 def list_prompts(parts: Parts, caller: Caller) -> dict:
+    """The versions the caller's merchant may use: shipped, shared and its own (an admin sees all)."""
     require(caller, roles=TRAINERS | {"merchant"})
-    return {task: parts.prompt_registry.versions(task) for task in parts.prompt_registry.tasks()}
+    return {task: parts.prompt_registry.versions(task, merchant=caller.merchant)
+            for task in parts.prompt_registry.tasks()}
 
 
 @router.get("/prompts/{task}/versions/{version}")
 def get_version(task: str, version: int, parts: Parts, caller: Caller) -> dict:
     require(caller, roles=TRAINERS | {"merchant"})
-    template = parts.prompt_registry.get(task, version)
+    template = parts.prompt_registry.get(task, version, merchant=caller.merchant)
     return {"id": template.id, "task": task, "version": version, "variables": list(template.variables),
             "model": template.params.model_dump(exclude_none=True), "description": template.description,
             "messages": [{"role": role, "text": text} for role, text in template.messages]}
 
 
-@router.post("/prompts/{task}/versions", status_code=201)
+@router.post("/prompts/{task}/versions", status_code=201, responses=responses(409))
 def create_version(task: str, body: NewVersion, parts: Parts, caller: Caller) -> dict:
-    """Store the next version of `task`, validated like a prompt file (422 names the problem)."""
+    """Store the next version of `task`, validated like a prompt file (422 names the problem). A
+    trainer's version belongs to its merchant; an admin's is shared unless it names a merchant."""
     require(caller, roles=TRAINERS)
-    template = parts.prompt_registry.create(task, body.as_text(), author=caller.label)
-    return {"id": template.id, "task": task, "version": template.version, "author": caller.label}
+    if body.merchant is not None and caller.role != ADMIN:
+        raise Forbidden("only an admin chooses a version's merchant; a trainer's versions are its merchant's")
+    owner = caller.merchant if caller.role != ADMIN else body.merchant
+    if owner is not None:
+        parts.kb.require_merchant(owner)
+    template = parts.prompt_registry.create(task, body.as_text(), author=caller.label, merchant=owner)
+    return {"id": template.id, "task": task, "version": template.version, "author": caller.label,
+            "merchant": owner}
+
+
+@router.post("/prompts/{task}/versions/{version}/share")
+def share_version(task: str, version: int, parts: Parts, caller: Caller) -> dict:
+    """Publish a merchant's version to every merchant (admins only; audited)."""
+    require(caller, roles={ADMIN})
+    parts.prompt_registry.share(task, version, actor=caller.label)
+    return {"id": f"{task}@{version}", "merchant": None}
 
 
 @router.get("/merchants/{merchant}/prompts")
@@ -88,7 +108,7 @@ def merchant_prompts(merchant: str, parts: Parts, caller: Caller) -> dict:
     return {task: _config(parts, merchant, task) for task in registry.library.tasks()}
 
 
-@router.post("/merchants/{merchant}/prompts/{task}/activate")
+@router.post("/merchants/{merchant}/prompts/{task}/activate", responses=responses(409))
 async def activate(merchant: str, task: str, body: Activation, parts: Parts, caller: Caller,
                    override: bool = False) -> dict:
     """Run the merchant's eval sets with the candidate and the active version; 409 if it is worse.
@@ -99,7 +119,7 @@ async def activate(merchant: str, task: str, body: Activation, parts: Parts, cal
     if override and caller.role != ADMIN:
         raise Forbidden(f"only an admin may override the eval gate; key {caller.label!r} is a {caller.role} key")
     registry = parts.prompt_registry
-    candidate = registry.get(task, body.version)
+    candidate = registry.get(task, body.version, merchant=merchant)
     margin = parts.settings.gate_margin
     report = None if override and not parts.trainer_store.eval_sets(merchant) else await gate(
         parts, merchant=merchant, task=task, candidate=candidate, margin=margin)
@@ -111,7 +131,7 @@ async def activate(merchant: str, task: str, body: Activation, parts: Parts, cal
     return {**_config(parts, merchant, task), "gate": report, "override": override}
 
 
-@router.post("/merchants/{merchant}/prompts/{task}/rollback")
+@router.post("/merchants/{merchant}/prompts/{task}/rollback", responses=responses(409))
 def rollback(merchant: str, task: str, parts: Parts, caller: Caller) -> dict:
     """Back to the version active before the last activation."""
     require(caller, roles=TRAINERS, merchant=merchant)
@@ -119,14 +139,14 @@ def rollback(merchant: str, task: str, parts: Parts, caller: Caller) -> dict:
     return _config(parts, merchant, task)
 
 
-@router.post("/merchants/{merchant}/prompts/{task}/ab")
+@router.post("/merchants/{merchant}/prompts/{task}/ab", responses=responses(409))
 def start_ab(merchant: str, task: str, body: ABTest, parts: Parts, caller: Caller) -> dict:
     require(caller, roles=TRAINERS, merchant=merchant)
     parts.prompt_registry.start_ab(merchant, task, body.version, body.ratio, actor=caller.label)
     return _config(parts, merchant, task)
 
 
-@router.delete("/merchants/{merchant}/prompts/{task}/ab")
+@router.delete("/merchants/{merchant}/prompts/{task}/ab", responses=responses(409))
 def stop_ab(merchant: str, task: str, parts: Parts, caller: Caller) -> dict:
     require(caller, roles=TRAINERS, merchant=merchant)
     parts.prompt_registry.stop_ab(merchant, task, actor=caller.label)

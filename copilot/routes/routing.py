@@ -16,10 +16,11 @@ from copilot.auth import Principal, require
 from copilot.deps import Caller, Parts
 from copilot.errors import BadRequest, Forbidden
 from copilot.escalation import DEFAULT_LEVEL_CUTOFFS, Thresholds
+from copilot.http_errors import API_ERRORS
+from copilot.names import Label, Name
 
-router = APIRouter(prefix="/v1", tags=["routing"])
+router = APIRouter(prefix="/v1", tags=["routing"], responses=API_ERRORS)
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 MAX_SKILLS = 50
 MOVES_SHOWN = 20
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
@@ -40,8 +41,8 @@ class EscalationThresholds(BaseModel):
 
 
 class NewGroup(BaseModel):
-    id: str = Field(pattern=ID_PATTERN)
-    name: str = Field("", max_length=100)
+    id: Name
+    name: Label = ""
     skills: list[Skill] = Field(default_factory=list, max_length=MAX_SKILLS,
                                 description="product categories (口红, 西装) and languages (zh, en)")
     senior: bool = Field(False, description="takes escalated conversations")
@@ -49,9 +50,9 @@ class NewGroup(BaseModel):
 
 
 class NewAgent(BaseModel):
-    id: str = Field(pattern=ID_PATTERN, description="the label of the agent's API key")
-    name: str = Field("", max_length=100)
-    group: str = Field(pattern=ID_PATTERN)
+    id: Name = Field(description="the label of the agent's API key")
+    name: Label = Field("", description="the display label, any language (小王)")
+    group: Name
     online: bool = False
 
 

@@ -7,11 +7,12 @@ from fastapi import APIRouter, File, UploadFile
 from copilot.auth import require
 from copilot.deps import Caller, Parts
 from copilot.errors import NotFound
+from copilot.http_errors import API_ERRORS
 from copilot.outfits.slot_settings import FILE_NAME, parse_slot_settings
 from copilot.outfits.slots import SLOTS
 from copilot.routes.knowledge import MAX_UPLOAD_BYTES
 
-router = APIRouter(prefix="/v1/merchants", tags=["outfit slots"])
+router = APIRouter(prefix="/v1/merchants", tags=["outfit slots"], responses=API_ERRORS)
 
 EDITORS = {"merchant", "trainer"}
 

@@ -12,8 +12,9 @@ from fastapi.responses import FileResponse
 
 from copilot.deps import Caller
 from copilot.errors import NotFound
+from copilot.http_errors import API_ERRORS
 
-router = APIRouter(tags=["web"])
+router = APIRouter(tags=["web"], responses=API_ERRORS)
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",

@@ -21,7 +21,7 @@ _SECRET_ZH = (r"(?:支付|银行卡|取款|交易|登录|登陆|账户|账号|�
               r"id|icloud)密码|(?:账号|帐号|账户)(?:和|及|与|、|/|\+)密码|"
               r"(?:银行|信用|储蓄)?卡号|卡的?号码|cvv2?|cvc|安全码|(?:短信|手机|动态|登录|支付)?验证码|"
               r"动态码|校验码|付款码|收款码|身份证号码?|u盾|网银口令|口令卡")
-_GIVE_ZH = (r"索要|要求提供|需要提供|输入|提供|告诉|告知|发送|发给|发来|发我|报一下|报给|报出|报下|填写|填入|"
+_GIVE_ZH = (r"索要|索取|要求提供|需要提供|拿一下|要一下|找你拿|找你要|输入|提供|告诉|告知|发送|发给|发来|发我|报一下|报给|报出|报下|填写|填入|"
             r"填一下|提交|回复|私信|给我|给客服|截图|拍照|核对|验证|登记|留下|念一下|说一下|读一下")
 _PASSWORD_CONTEXT = r"银行|支付|账户|账号|帐号|淘宝|支付宝|微信|卡|登录|登陆|退款|链接|页面|网址|网站|客服|官网"
 _SECRET_EN = (r"(?:(?:bank|card|account|login|payment|alipay|taobao|apple(?: id)?|icloud) )?"
@@ -32,6 +32,7 @@ _GIVE_EN = (r"enter|provide|send|share|give|tell|type|submit|confirm|verify|repl
             r"upload|key in")
 
 CREDENTIALS_ZH = (
+    re.compile(r"(?:打开|登录|登陆)(?:手机)?(?:银行|网银|支付宝|微信支付)(?:app|客户端|软件)?.{0,8}?(?:操作|转账|输入|验证)"),
     re.compile(rf"(?:{_GIVE_ZH}).{{0,12}}?(?:{_SECRET_ZH})"),
     re.compile(rf"(?:{_SECRET_ZH})(?:和|及|以及|、|,|，)?.{{0,8}}?(?:发给|发到|发送|告诉|提供|填写|填到|"
                rf"填入|输入|报给|私信|回复给|发过来|发我)"),
@@ -39,13 +40,14 @@ CREDENTIALS_ZH = (
     re.compile(rf"(?:{_PASSWORD_CONTEXT}).{{0,14}}?(?:{_GIVE_ZH}).{{0,6}}?密码"),
 )
 CREDENTIALS_EN = (
+    re.compile(rf"\bask(?:s|ed|ing)?\b[^.!?。！？]{{0,30}}?\bfor\b[^.!?。！？]{{0,30}}?\b{_SECRET_EN}\b"),
     re.compile(rf"(?:\b(?:{_GIVE_EN})\b|{_GIVE_ZH})[^.!?。！？]{{0,40}}?\b{_SECRET_EN}\b"),
     re.compile(rf"\b{_SECRET_EN}\b[^.!?。！？]{{0,20}}?\b(?:to us|to me|to (?:the|our) (?:agent|staff|team)|"
                rf"below|here)\b"),
 )
 
 # --- off the platform -------------------------------------------------------------------
-_APPS_ZH = r"微信|威信|薇信|维信|徽信|v信|vx|wx|qq|扣扣|企鹅号|钉钉|飞书|微博私信"
+_APPS_ZH = r"微信|威信|薇信|维信|徽信|v信|vx|wx|qq|扣扣|企鹅号|钉钉|飞书|微博私信|抖音|快手|小红书"
 _APPS_EN = r"wechat|weixin|whatsapp|telegram|qq|skype|vx|wx|tg|line id|signal app"
 _HANDLE = r"[a-z0-9_-]{4,}"
 OFF_PLATFORM_ZH = (
@@ -59,6 +61,15 @@ OFF_PLATFORM_ZH = (
     re.compile(r"(?:支付宝|银行卡|微信)(?:转账|打款|汇款)"),
     re.compile(r"(?:(?<!\d)|(?<=\+86)|(?<=0086))1[3-9]\d{9}(?!\d)"),
     re.compile(r"(?:电话|致电|拨打|打)[:：]?\+?\d{0,3}0\d{2,3}\d{7,8}(?!\d)"),
+    re.compile(r"(?:私人|个人)(?:电话|手机|号码|微信|账户|账号|收款码|银行卡)"),
+    re.compile(r"屏幕共享|共享屏幕|远程(?:协助|控制|桌面|操作)|腾讯会议|teamviewer|anydesk|向日葵远程"),
+    re.compile(r"(?:微信|qq|支付宝)扫(?:一扫|码)(?:进群|加群|加好友|添加|付款|转账)?|扫码(?:进群|加群|加好友)|"
+               r"(?:粉丝|福利|vip|售后|返现|内部)群"),
+    re.compile(r"\.apk|下载(?:我们|本店)?的?(?:独立|专属|官方)?(?:app|客户端)"),
+)
+# Off-platform requests that carry their own negation ("别走平台了"): no negation excuses them.
+OFF_PLATFORM_ZH_ALWAYS = (
+    re.compile(r"(?:别|不要|不用|不必|甭)(?:再)?(?:走|通过|经过|在)平台"),
 )
 OFF_PLATFORM_EN = (
     re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"),
@@ -96,6 +107,10 @@ INSTRUCTION_ZH = (
     re.compile(r"(?:无论|不管)(?:顾客|客户|买家|用户)?(?:问|说)?什么.{0,8}(?:都|一律)(?:要|得|必须)?"
                r"(?:回复|回答|告诉|说|称)"),
     re.compile(r"按照?(?:这|上面|以上)(?:句话|段话|条|些)(?:去)?(?:执行|做|操作)"),
+    re.compile(r"(?:规则|指令|设定|提示词|要求)(?:已|都|全部|均)?(?:作废|失效|无效|不再有效)|新(?:规则|指令|设定|任务)[:：]"),
+    re.compile(r"优先级(?:最高|高于)|(?:模型|ai|助手|机器人)(?:必须|务必|需要)(?:遵守|执行|服从|照做)"),
+    re.compile(rf"(?:{_AI_ZH}|客服助手)(?:现在|已经|已)?(?:进入|切换到|切换为)\S{{0,6}}模式"),
+    re.compile(r"(?:倒过来|反过来|逆序|倒序)(?:读|念|看)|(?:然后|并且?|再)(?:照做|照着做|执行它)"),
 )
 INSTRUCTION_EN = (
     re.compile(r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|of|these|those|my|"
@@ -108,7 +123,10 @@ INSTRUCTION_EN = (
                r"\bdeveloper mode\b|\bjailbreak mode\b|\bdo anything now\b"),
     re.compile(r"\b(?:assistant|ai|chatbot|copilot|llm)\b,?\s*(?:you\s+)?(?:must|should|shall|are to|need to)\s+"
                r"(?:always\s+)?(?:tell|inform|say|reply|respond|answer|claim|advise|recommend|direct|ask|refer|"
-               r"remind|offer|promise|append|include|add|mention)\b"),
+               r"remind|offer|promise|append|include|add|mention|treat|consider|grant|approve|ignore|follow|obey|"
+               r"execute|comply)\b"),
+    re.compile(r"[\"']role[\"']\s*:\s*[\"'](?:system|assistant|developer)[\"']|(?:^|\n)\s*(?:assistant|user|system|human)\s*[:：]|"
+               r"\b(?:ai|language model|llm|assistant|chatbot|model)s?\s+(?:reading|processing|parsing|seeing)\s+this\b"),
     re.compile(r"</?(?:system|instructions?|assistant|prompt)>|<\|[a-z_]+\|>|#{2,}\s*(?:system|instructions?)\b|"
                r"(?:^|[\n。.!！?？;；)）\]】>—-])\s*system\s*[:：]|\[(?:system|inst|assistant)\b[^\]]{0,6}\]"),
 )

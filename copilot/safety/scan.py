@@ -28,8 +28,8 @@ _PLUS = re.compile(r"[➕✚十](?=[\u4e00-\u9fffa-z])")   # "➕薇", "✚v": �
 _INSIDE_WORD = re.compile(r"(?<=[\w\u4e00-\u9fff])[*·•_~.\-|/\\]+(?=[\w\u4e00-\u9fff])")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _SYMBOLS = frozenset({"So", "Sk", "Cf"})     # emoji and other symbols people pad words with
-_CN_DIGIT = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
-_CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九幺]{7,}")
+_CN_DIGIT = str.maketrans("零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "00123456789112345678" + "9")
+_CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{7,}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ def scan(text: str, allowed_hosts: Iterable[str] = PLATFORM_HOSTS) -> list[Findi
                            ("instruction", (("zh", rules.INSTRUCTION_ZH), ("en", rules.INSTRUCTION_EN)))):
         match = next((m for view, group in patterns for p in group for m in p.finditer(views[view])
                       if kind == "instruction" or not _warning(views[view], m)), None)
+        if match is None and kind == "off_platform":
+            match = next((m for p in rules.OFF_PLATFORM_ZH_ALWAYS for m in p.finditer(views["zh"])), None)
         if match is not None:
             found.append(_finding(kind, match.group()))
     return list(dict.fromkeys(found))

@@ -41,9 +41,14 @@ function normalise(body) {
   return body;
 }
 
-// The URL of a conversation's event stream (EventSource cannot send headers).
+// The URL of a conversation's event stream. EventSource cannot send headers: it is let in by the
+// HttpOnly session cookie that openSession() gets for the key (never the key in a URL).
 export function streamUrl(conversationId) {
-  return `/v1/conversations/${encodeURIComponent(conversationId)}/stream?api_key=${encodeURIComponent(apiKey.get())}`;
+  return `/v1/conversations/${encodeURIComponent(conversationId)}/stream`;
+}
+
+export async function openSession(key) {
+  return api("/v1/session", { method: "POST", key });
 }
 
 export function idempotencyKey() {

@@ -1,6 +1,6 @@
 // The shell: log in with an API key, show the pages the key's role may open, route by #hash.
 
-import { api, apiKey, ApiError } from "./api.js";
+import { api, apiKey, ApiError, openSession } from "./api.js";
 import { clear, h } from "./dom.js";
 
 const PAGES = {
@@ -16,6 +16,7 @@ let current = null;   // {name, page}
 
 async function login(key) {
   me = await api("/v1/whoami", { key });
+  await openSession(key);
   apiKey.set(key);
   $("login").hidden = true;
   $("logout").hidden = false;
@@ -65,7 +66,11 @@ $("login-form").addEventListener("submit", async (e) => {
     showLogin(err instanceof ApiError && err.status === 401 ? "密钥无效或已吊销，请向管理员申请新密钥。" : `登录失败：${err.message}`);
   }
 });
-$("logout").addEventListener("click", () => { apiKey.clear(); showLogin(); });
+$("logout").addEventListener("click", () => {
+  apiKey.clear();
+  api("/v1/session", { method: "DELETE" }).catch(() => {});
+  showLogin();
+});
 window.addEventListener("hashchange", route);
 
 if (apiKey.get()) login(apiKey.get()).catch(() => { apiKey.clear(); showLogin("登录已失效，请重新输入密钥。"); });

@@ -62,8 +62,12 @@ export function mount(root, me) {
     clear(result, h("p", { class: "muted" }, "上传中，正在校验和向量化…"));
     try {
       const report = await api(`/v1/merchants/${encodeURIComponent(merchant)}/${kindPick.value}`, { method: "POST", form });
+      const warnings = report.warnings || [];
       clear(result, h("p", { class: "ok", "data-testid": "upload-ok" },
-        `已导入 ${report.records} 条：新增 ${report.new}，替换 ${report.replaced}，向量化 ${report.embedded} 段。`));
+        `已导入 ${report.records} 条：新增 ${report.new}，替换 ${report.replaced}，向量化 ${report.embedded} 段。`),
+        warnings.length ? h("div", { class: "warn", "data-testid": "upload-warnings" },
+          h("p", {}, `⚠ ${warnings.length} 处可疑内容，请核对后修改（草稿不会引用，客服会看到提示）：`),
+          h("ul", {}, warnings.map((w) => h("li", {}, `${w.file} 第 ${w.line} 行 [${w.field}]：${w.message}`)))) : null);
       files.value = "";
       browsing = kindPick.value;
       offset = 0;

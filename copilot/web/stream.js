@@ -5,7 +5,7 @@
 // one is opened, which replays from the start; either way every event whose id was
 // already applied is dropped here, so no draft token is lost or shown twice.
 
-import { streamUrl } from "./api.js";
+import { openSession, streamUrl } from "./api.js";
 
 export const EVENT_TYPES = ["message", "escalation", "routing", "sources", "outfits", "draft.delta",
   "draft.done", "suggestion.status", "delivery", "escalation.label", "error"];
@@ -37,7 +37,11 @@ export class ConversationStream {
     };
   }
 
-  reopen(old) {
+  // A stream the server closed for good may be a session that ran out (a shift is long):
+  // renew it with the key before opening again.
+  async reopen(old) {
+    if (old !== this.source || this.closed) return;
+    await openSession().catch(() => {});
     if (old === this.source && !this.closed) this.open();
   }
 

@@ -8,6 +8,7 @@ import { escalationLabelling } from "./trainer_labels.js";
 
 const POLL_MS = 500;
 const RUNS_STORE = "copilot.evalRuns";
+const NAME_RULE_ZH = "名称只能用英文字母、数字、- 或 _，首尾为字母或数字，最多 62 个字符（不能有空格、点、斜杠或冒号）";
 // [label, path in summary, higher is better]
 const METRICS = [
   ["召回率@5", "retrieval.recall_at_5", true], ["MRR", "retrieval.mrr", true],
@@ -32,6 +33,9 @@ export function mount(root, me) {
   const merchantPick = h("select", { hidden: true, "aria-label": "商家" });
   const sets = h("div", { "data-testid": "evalsets" });
   const file = h("input", { type: "file", accept: ".jsonl", "data-testid": "evalset-file" });
+  // a name is what copilot/names.py allows: the server refuses any other (and a file name that is not one)
+  const setName = h("input", { type: "text", placeholder: "名称（可选，默认取文件名）", "data-testid": "evalset-name",
+    pattern: "[A-Za-z0-9]([A-Za-z0-9_\\-]{0,60}[A-Za-z0-9])?", title: NAME_RULE_ZH });
   const uploadResult = h("div", { "data-testid": "evalset-upload-result" });
   const runBox = h("div", { "data-testid": "runs" });
   const report = h("iframe", { class: "report", title: "评测报告", "data-testid": "report", hidden: true, sandbox: "" });
@@ -44,7 +48,7 @@ export function mount(root, me) {
   root.append(h("div", { class: "trainer-page" },
     h("div", { class: "page-head" }, h("h2", {}, "训练师评测"), merchantPick),
     h("section", { class: "card" }, h("h3", {}, "评测集"), sets,
-      h("form", { class: "run-form", onsubmit: uploadSet }, file,
+      h("form", { class: "run-form", onsubmit: uploadSet }, file, setName,
         h("button", { type: "submit", "data-testid": "evalset-upload" }, "上传评测集")), uploadResult, labelling.casesBox),
     labelling.labelsCard,
     h("section", { class: "card" }, h("h3", {}, "评测运行"), runBox, report),
@@ -89,14 +93,17 @@ export function mount(root, me) {
     if (!file.files.length) return;
     const form = new FormData();
     form.append("file", file.files[0], file.files[0].name);
+    if (setName.value.trim()) form.append("name", setName.value.trim());
     try {
       const res = await api(`/v1/merchants/${encodeURIComponent(merchant)}/evalsets`, { method: "POST", form });
       clear(uploadResult, h("p", { class: "ok" }, `已上传「${res.name}」：${res.cases} 个用例`));
       file.value = "";
+      setName.value = "";
       loadSets();
     } catch (err) {
       const problems = err instanceof ApiError ? err.body.problems : null;
-      clear(uploadResult, h("p", { class: "error" }, `上传被拒绝：${err.message}`), problems ? h("table", { class: "problems" },
+      const why = err instanceof ApiError && err.body.code === "invalid_name" ? `评测集名称不可用。${NAME_RULE_ZH}` : err.message;
+      clear(uploadResult, h("p", { class: "error" }, `上传被拒绝：${why}`), problems ? h("table", { class: "problems" },
         problems.map((p) => h("tr", {}, h("td", {}, p.file), h("td", {}, p.line ?? "—"), h("td", {}, p.field ?? "—"), h("td", {}, p.message)))) : null);
     }
   }
