@@ -20,7 +20,7 @@ from copilot.ledger.sqlite import SqliteLedger
 from copilot.routing import Router
 from copilot.teaching import Teacher
 from tests.conftest import DEMO
-from tests.test_delivery import SECRET, Clock, Receiver
+from tests.test_delivery import SECRET, Clock, receiver  # noqa: F401 - the webhook receiver fixture
 
 MERCHANT = "qinghe"
 THREAT = "这件羽绒服钻毛钻得满身都是，必须退一赔三，不然我找媒体曝光"   # escalates (and is routed to seniors)
@@ -234,15 +234,6 @@ async def test_a_locally_delivered_reply_is_logged_and_published_once(shop):
                           "delivered_at": row.delivered_at, "attempts": 1}
     assert [d.delivered_at for d in shop.ledger.local_deliveries("c-local")] == [row.delivered_at]
     assert [(e.id, e.type) for e in drained(live)] == [(event.id, "delivery")]   # log first, then live
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    r.thread.start()
-    yield r
-    r.server.shutdown()
-    r.server.server_close()
 
 
 def webhook_sender(parts, receiver, clock, ledger=None):
