@@ -77,5 +77,17 @@ def _bearer(authorization: str | None) -> str:
 Parts = Annotated[Components, Depends(components)]
 KB = Annotated[KnowledgeBase, Depends(knowledge_base)]
 Caller = Annotated[Principal, Depends(caller)]
+
+
+def known_merchant(request: Request, parts: Parts, caller: Caller) -> None:
+    """For the routers of `/v1/merchants/{merchant}/…`: a merchant that does not exist is a 404,
+    told only to a caller who may see that merchant (an admin, its own keys), and only after
+    authentication: to anyone else the route's own role check answers alike for every id."""
+    merchant = request.path_params.get("merchant")
+    if merchant is not None and (caller.role == "admin" or caller.merchant == merchant):
+        parts.kb.require_merchant(merchant)
+
+
+KnownMerchant = Depends(known_merchant)
 StreamCaller = Annotated[Principal, Depends(stream_caller)]
 Teach = Annotated[Teacher, Depends(teacher)]

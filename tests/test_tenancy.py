@@ -61,3 +61,13 @@ def test_a_trainers_prompt_version_is_its_merchants_until_an_admin_shares_it(api
     assert ab.status_code == 200 and ab.json()["ab"]["b"] == f"reply@{version}"
     audited = [e.action for e in ledger.audit_log(f"reply@{version}")]
     assert audited == ["prompt.create", "prompt.share"]
+
+
+def test_a_merchant_that_does_not_exist_is_a_404_only_to_who_may_see_it(api):
+    for path in ("escalation", "groups", "prompts", "slots", "allowed-hosts", "evalsets"):
+        assert api.get(f"/v1/merchants/nobody/{path}", headers=auth(api, "admin")).status_code == 404, path
+        # to another merchant's key, a missing merchant and an existing one look the same
+        missing = api.get(f"/v1/merchants/nobody/{path}", headers=auth(api, "trainer"))
+        existing = api.get(f"/v1/merchants/{OTHER}/{path}", headers=auth(api, "trainer"))
+        assert missing.status_code == existing.status_code == 403, path
+    assert api.get("/v1/merchants/nobody/groups").status_code == 401

@@ -9,14 +9,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, field_validator
 
 from copilot.auth import require, require_owner
-from copilot.deps import Caller, Parts, Teach
+from copilot.deps import Caller, KnownMerchant, Parts, Teach
 from copilot.escalation.feedback import Verdict
 from copilot.http_errors import API_ERRORS
 from copilot.routes.conversations import MAX_MESSAGE_CHARS
 from copilot.teaching import label_view, view
 from copilot.turns import Turn
 
-router = APIRouter(prefix="/v1", tags=["escalation labels"], responses=API_ERRORS)
+router = APIRouter(prefix="/v1", tags=["escalation labels"], responses=API_ERRORS,
+                   dependencies=[KnownMerchant])
 
 TRAINERS = {"trainer"}                 # who may label; an admin passes every check
 READERS = TRAINERS | {"merchant"}      # who may list a merchant's labels

@@ -8,14 +8,15 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from copilot.auth import require
-from copilot.deps import Caller, Parts
+from copilot.deps import Caller, KnownMerchant, Parts
 from copilot.errors import NotFound
 from copilot.http_errors import API_ERRORS, responses
 from copilot.names import Name
 from copilot.trainer_evals import MAX_EVAL_SET_BYTES, upload_eval_set
 from evals.cases import parse_cases
 
-router = APIRouter(prefix="/v1/merchants/{merchant}", tags=["evals"], responses=API_ERRORS)
+router = APIRouter(prefix="/v1/merchants/{merchant}", tags=["evals"], responses=API_ERRORS,
+                   dependencies=[KnownMerchant])
 
 TRAINERS = {"trainer"}
 

@@ -5,13 +5,14 @@ import dataclasses
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel, Field
 
-from copilot.deps import KB, Caller, Parts
+from copilot.deps import Caller, KB, KnownMerchant, Parts
 from copilot.auth import require
 from copilot.http_errors import API_ERRORS
 from copilot.names import Label, Name
 from knowledge.records import Kind
 
-router = APIRouter(prefix="/v1/merchants", tags=["knowledge"], responses=API_ERRORS)
+router = APIRouter(prefix="/v1/merchants", tags=["knowledge"], responses=API_ERRORS,
+                   dependencies=[KnownMerchant])
 
 KIND_OF: dict[str, Kind] = {"catalog": "sku", "policies": "policy", "faqs": "faq"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

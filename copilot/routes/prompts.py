@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field, model_validator
 
 from copilot.ab_outcomes import outcomes_by_version
 from copilot.auth import ADMIN, require
-from copilot.deps import Caller, Parts
+from copilot.deps import Caller, KnownMerchant, Parts
 from copilot.errors import Forbidden
 from copilot.http_errors import API_ERRORS, responses
 from copilot.prompts import ModelParams
 from copilot.trainer_evals import gate, refusal
 
-router = APIRouter(prefix="/v1", tags=["prompts"], responses=API_ERRORS)
+router = APIRouter(prefix="/v1", tags=["prompts"], responses=API_ERRORS,
+                   dependencies=[KnownMerchant])
 
 TRAINERS = {"trainer"}
 MAX_PROMPT_CHARS = 20_000

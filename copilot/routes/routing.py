@@ -13,13 +13,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from copilot.auth import Principal, require
-from copilot.deps import Caller, Parts
+from copilot.deps import Caller, KnownMerchant, Parts
 from copilot.errors import BadRequest, Forbidden
 from copilot.escalation import DEFAULT_LEVEL_CUTOFFS, Thresholds
 from copilot.http_errors import API_ERRORS
 from copilot.names import Label, Name
 
-router = APIRouter(prefix="/v1", tags=["routing"], responses=API_ERRORS)
+router = APIRouter(prefix="/v1", tags=["routing"], responses=API_ERRORS,
+                   dependencies=[KnownMerchant])
 
 MAX_SKILLS = 50
 MOVES_SHOWN = 20

@@ -6,12 +6,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from copilot.auth import require
-from copilot.deps import Caller, Parts
+from copilot.deps import Caller, KnownMerchant, Parts
 from copilot.errors import BadRequest
 from copilot.http_errors import API_ERRORS
 from copilot.safety import PLATFORM_HOSTS, normalise_hosts
 
-router = APIRouter(prefix="/v1/merchants", tags=["safety"], responses=API_ERRORS)
+router = APIRouter(prefix="/v1/merchants", tags=["safety"], responses=API_ERRORS,
+                   dependencies=[KnownMerchant])
 
 MAX_HOSTS = 50
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, File, UploadFile
 
 from copilot.auth import require
-from copilot.deps import Caller, Parts
+from copilot.deps import Caller, KnownMerchant, Parts
 from copilot.errors import NotFound
 from copilot.http_errors import API_ERRORS
 from copilot.outfits.slot_settings import FILE_NAME, parse_slot_settings
 from copilot.outfits.slots import SLOTS
 from copilot.routes.knowledge import MAX_UPLOAD_BYTES
 
-router = APIRouter(prefix="/v1/merchants", tags=["outfit slots"], responses=API_ERRORS)
+router = APIRouter(prefix="/v1/merchants", tags=["outfit slots"], responses=API_ERRORS,
+                   dependencies=[KnownMerchant])
 
 EDITORS = {"merchant", "trainer"}
 
