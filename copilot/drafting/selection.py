@@ -94,7 +94,7 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
     (the one retrieval used: one per message). A fact the safety check flags (a link to a
     host not in `allowed_hosts`, a request for a password, ...) is never chosen."""
     scorer = scorer or default_scorer()
-    cands = candidates(question, sources, sku_in_view, tuple(allowed_hosts))
+    cands = candidates(question, sources, sku_in_view, allowed_hosts)
     if not cands.facts:
         return Selection([], cands.focus, tuple(p.text for p in question.parts if p.kinds))
     sims = cands.vectors_sims(query_vector, fact_vectors or {})
@@ -123,7 +123,7 @@ def _fair_share(answers: list[list[ScoredFact]]) -> list[ScoredFact]:
 
 
 def candidates(question: Question, sources: Sequence[Source], sku_in_view: str | None,
-               allowed_hosts: tuple[str, ...] = ()) -> features.Candidates:
+               allowed_hosts: Sequence[str] = ()) -> features.Candidates:
     """Facts of the retrieved sources, in source id order, but none the safety check flags;
     with a product in focus, other products' facts are left out (they describe something the
     shopper is not asking about)."""

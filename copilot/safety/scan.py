@@ -20,7 +20,7 @@ REASONS: dict[str, str] = {
     "instruction": "含想改变助手行为的指令样文字：“{detail}”",
 }
 EXCERPT_CHARS = 24
-FLAGGED_CACHE = 65_536     # facts repeat across messages: each is scanned once
+SCAN_CACHE = 65_536        # facts and sources repeat across messages: each is scanned once
 
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff\ufe0f]+")
 _PLUS = re.compile(r"[➕✚十](?=[\u4e00-\u9fffa-z])")   # "➕薇", "✚v": 加
@@ -44,11 +44,21 @@ class Finding:
 
 def scan(text: str, allowed_hosts: Iterable[str] = PLATFORM_HOSTS) -> list[Finding]:
     """Everything in `text` a draft must not pass on silently: one finding per host linked
-    to that is not one of `allowed_hosts` (or their subdomains), one per other kind."""
+    to that is not one of `allowed_hosts` (or their subdomains), one per other kind. Cached:
+    the facts and sources of a merchant are read again with every message."""
+    return list(_scan(text, tuple(sorted(set(allowed_hosts) | PLATFORM_HOSTS))))
+
+
+def flagged(text: str, allowed_hosts: Iterable[str] = ()) -> bool:
+    """Whether `scan` finds anything in `text`."""
+    return bool(scan(text, allowed_hosts))
+
+
+@lru_cache(maxsize=SCAN_CACHE)
+def _scan(text: str, hosts: tuple[str, ...]) -> tuple[Finding, ...]:
     if not text:
-        return []
+        return ()
     folded = unicodedata.normalize("NFKC", text).casefold()
-    hosts = set(allowed_hosts) | PLATFORM_HOSTS
     found = [_finding("link", h) for h in hosts_in(folded) if not allowed(h, hosts)]
     views = {"zh": squeeze(folded), "en": spaced(folded)}
     for kind, patterns in (("credentials", (("zh", rules.CREDENTIALS_ZH), ("en", rules.CREDENTIALS_EN))),
@@ -60,13 +70,7 @@ def scan(text: str, allowed_hosts: Iterable[str] = PLATFORM_HOSTS) -> list[Findi
             match = next((m for p in rules.OFF_PLATFORM_ZH_ALWAYS for m in p.finditer(views["zh"])), None)
         if match is not None:
             found.append(_finding(kind, match.group()))
-    return list(dict.fromkeys(found))
-
-
-@lru_cache(maxsize=FLAGGED_CACHE)
-def flagged(text: str, allowed_hosts: tuple[str, ...] = ()) -> bool:
-    """Whether `scan` finds anything in `text` (cached: for the facts a draft may quote)."""
-    return bool(scan(text, allowed_hosts))
+    return tuple(dict.fromkeys(found))
 
 
 def spaced(folded: str) -> str:
