@@ -33,6 +33,7 @@ from copilot.drafting.composer import Composer
 from copilot.drafting.grounding import check as grounding_check
 from copilot.drafting.promises import check as promise_check
 from copilot.drafting.question import read
+from copilot.drafting.selection import focus_of, quotable_products
 from copilot.errors import UpstreamError
 from copilot.events import Event
 from copilot.outfits import Stylist
@@ -166,11 +167,15 @@ class Pipeline:
     def retrieve(self, req: AssistRequest) -> tuple[np.ndarray, tuple[Source, ...]]:
         """The query vector (once per message, shared with drafting) and the sources that fit
         the context budget, for everything the shopper asks (`question.read`: unanswered
-        earlier turns and the message)."""
+        earlier turns and the message). The statements of the products a draft may quote are
+        embedded here when this is the first question to need them."""
         question = read(req.message, req.history)
         vector = self.retriever.embed_turns(question.turns)
         found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
-        return vector, tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
+        sources = tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
+        self.retriever.statement_vectors(
+            req.merchant, quotable_products(focus_of(question, sources, req.sku), sources))
+        return vector, sources
 
     def _prompts(self, req: AssistRequest) -> Mapping[str, PromptTemplate]:
         if req.prompts is not None:

@@ -50,12 +50,12 @@ def requests(folders: list[Path], *, eval_file: str, data_dir: Path) -> list[Ite
             merchant = merchant_id(folder)
             parts.kb.create_merchant(merchant, name=folder.name)
             ingest_paths(parts.kb, merchant, [folder])
-            fact_vectors = parts.retriever.fact_vectors(merchant)
             for case in load_cases(folder / eval_file):
                 if case.expect.kind != "reply":
                     continue
                 req = AssistRequest(merchant=merchant, message=case.message, sku=case.sku, history=case.turns)
                 vector, sources = parts.pipeline.retrieve(req)
+                fact_vectors = parts.retriever.fact_vectors(merchant)
                 items.append((folder.name, case, DraftRequest(
                     merchant=merchant, message=case.message, history=case.turns, sources=sources,
                     sku_in_view=case.sku, query_vector=vector,

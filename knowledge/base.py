@@ -20,7 +20,7 @@ from copilot.errors import BadRequest, NotFound
 from knowledge import loaders
 from knowledge.documents import Entry, entries_for, entry_id
 from knowledge.embedders import Embedder
-from knowledge.facts import facts_of
+from knowledge.facts import facts_of, ingest_texts, vector_id
 from knowledge.index import VectorIndex
 from knowledge.records import KINDS, Faq, Kind, Policy, Product, Record, kind_of
 
@@ -160,8 +160,8 @@ class KnowledgeBase:
 
     def _embed_facts(self, merchant: str, records: Sequence[Record]) -> int:
         """Embed the fact texts of `records` that the merchant has no vector for yet."""
-        texts = {f.vector_id: f.embed for r in records
-                 for f in facts_of(kind_of(r), r.id, r.model_dump(mode="json")) if f.embed}
+        texts = {vector_id(t): t for r in records
+                 for f in facts_of(kind_of(r), r.id, r.model_dump(mode="json")) for t in ingest_texts(f)}
         missing = self.index.missing_fact_vectors(merchant, list(texts))
         if missing:
             self.index.add_fact_vectors(

@@ -66,11 +66,16 @@ class Fact:
     part: Part
     text: str           # what is quoted
     about: str = ""     # what it answers: attribute key, 价格, measure, FAQ question, policy title+heading
-    embed: str = ""     # the text embedded for selection by meaning ("" = matched without a vector)
+    embed: str = ""     # the statement embedded for selection by meaning ("" = none)
+    key: str = ""       # a SKU fact's kind (attribute key, 价格, measure), embedded once per merchant
 
     @property
     def vector_id(self) -> str | None:
         return vector_id(self.embed) if self.embed else None
+
+    @property
+    def key_vector_id(self) -> str | None:
+        return vector_id(self.key) if self.key else None
 
 
 def vector_id(text: str) -> str:
@@ -86,6 +91,15 @@ def facts_of(kind: Kind, source_id: str, record: dict[str, Any]) -> list[Fact]:
         return _policy_facts(source_id, record)
     return [Fact(source_id, "faq", "faq", str(record.get("answer", "")).strip(),
                  about=str(record.get("question", "")), embed=str(record.get("question", "")))]
+
+
+def ingest_texts(fact: Fact) -> list[str]:
+    """What of a fact is embedded when its record is stored: a SKU fact's key (shared by every
+    SKU of a kind), a policy clause or FAQ whole. A SKU's statements are embedded when a
+    question first needs them (`KnowledgeBase.statement_vectors`)."""
+    if fact.kind == "sku":
+        return [fact.key] if fact.key else []
+    return [fact.embed] if fact.embed else []
 
 
 def sentences(text: str) -> list[str]:
@@ -112,14 +126,14 @@ def specs_in(title: str) -> list[tuple[str, str]]:
 
 
 def _sku_facts(sku: str, record: dict[str, Any]) -> list[Fact]:
-    facts = [Fact(sku, "sku", "price", price_text(record.get("price")), PRICE_ABOUT, PRICE_ABOUT),
+    facts = [Fact(sku, "sku", "price", price_text(record.get("price")), PRICE_ABOUT, key=PRICE_ABOUT),
              Fact(sku, "sku", "stock", IN_STOCK if (record.get("stock") or 0) > 0 else SOLD_OUT,
-                  STOCK_ABOUT, STOCK_ABOUT)]
-    facts += [Fact(sku, "sku", "spec", spec, measure, measure)
+                  STOCK_ABOUT, key=STOCK_ABOUT)]
+    facts += [Fact(sku, "sku", "spec", spec, measure, key=measure)
               for spec, measure in dict.fromkeys(specs_in(str(record.get("title", ""))))]
-    facts += [Fact(sku, "sku", "attribute", str(value), str(key), str(key))
+    facts += [Fact(sku, "sku", "attribute", str(value), str(key), f"{key}：{value}", str(key))
               for key, value in (record.get("attributes") or {}).items()]
-    return facts + [Fact(sku, "sku", "description", s)
+    return facts + [Fact(sku, "sku", "description", s, embed=s)
                     for s in sentences(str(record.get("description") or ""))]
 
 

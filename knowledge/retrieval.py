@@ -32,8 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from copilot.errors import StoreUnavailable
 from knowledge.base import KnowledgeBase
 from knowledge.documents import entry_id, parse_entry_id
+from knowledge.facts import facts_of
 from knowledge.lexical import LexicalIndex, terms
 from knowledge.records import Source
 from knowledge.synonyms import expand
@@ -129,6 +131,24 @@ class Retriever:
 
     def fact_vectors(self, merchant: str) -> dict[str, np.ndarray]:
         return self.view(merchant).fact_vectors
+
+    def statement_vectors(self, merchant: str, sources: Sequence[Source]) -> dict[str, np.ndarray]:
+        """The merchant's fact vectors, with those of the statements of `sources`' products
+        embedded now when this is the first question that needs them (and stored, so it is
+        the only one)."""
+        vectors = self.view(merchant).fact_vectors
+        texts = {f.vector_id: f.embed for s in sources if s.kind == "sku"
+                 for f in facts_of(s.kind, s.id, s.record) if f.embed and f.vector_id not in vectors}
+        if texts:
+            ids = list(texts)
+            embedded = self.kb.embedder.embed_documents([texts[i] for i in ids])
+            vectors.update(zip(ids, embedded))
+            try:
+                self.kb.index.add_fact_vectors(merchant, ids=ids, embeddings=embedded,
+                                               texts=[texts[i] for i in ids])
+            except StoreUnavailable:
+                pass   # kept in memory: a store that cannot write does not stop drafting
+        return vectors
 
     def search(self, merchant: str, message: str, *, sku: str | None = None,
                k: int = DEFAULT_K, vector: np.ndarray | None = None) -> list[Source]:

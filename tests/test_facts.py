@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.facts import IN_STOCK, SOLD_OUT, facts_of, price_text, specs_in, vector_id
+from knowledge.facts import IN_STOCK, SOLD_OUT, facts_of, ingest_texts, price_text, specs_in, vector_id
 from knowledge.index import VectorIndex, make_client
-from knowledge.records import Faq, Policy, Product
+from knowledge.records import Faq, Policy, Product, Source
+from knowledge.retrieval import Retriever
 
 LAMP = Product(sku_id="LP-1", title="北欧木艺 护眼台灯 12W 三档调光 USB充电 2000mAh", category="台灯",
                price="129.90", stock=0, attributes={"色温": "3000K-5000K", "续航": "约6小时"},
@@ -36,9 +37,12 @@ def test_a_sku_gives_price_stock_title_specs_attributes_and_description_sentence
     assert {f.text for f in by_part["spec"]} == {"12W", "2000mAh"}
     assert {(f.about, f.text) for f in by_part["attribute"]} == {("色温", "3000K-5000K"), ("续航", "约6小时")}
     assert [f.text for f in by_part["description"]] == ["木质底座。", "适合床头阅读。"]
-    # What is embedded is what the fact is about, shared by every SKU that has it.
-    assert {f.embed for f in by_part["attribute"]} == {"色温", "续航"}
-    assert all(f.embed == "" for f in by_part["description"])
+    # Its key (shared by every SKU that has it) is embedded at ingest, the statement when needed.
+    assert {f.key for f in by_part["attribute"]} == {"色温", "续航"}
+    assert {f.embed for f in by_part["attribute"]} == {"色温：3000K-5000K", "续航：约6小时"}
+    assert [f.embed for f in by_part["description"]] == ["木质底座。", "适合床头阅读。"]
+    assert [ingest_texts(f) for f in by_part["attribute"]] == [["色温"], ["续航"]]
+    assert all(ingest_texts(f) == [] for f in by_part["description"])
 
 
 def test_stock_price_and_specs_read_the_way_a_shopper_asks_them():
@@ -82,9 +86,10 @@ def counted(settings, embedder):
 def test_ingest_embeds_each_fact_text_once_and_a_re_upload_embeds_nothing(counted):
     kb, counting = counted
     first = kb.put("lamps", [LAMP, SHADE])
-    fact_texts = {f.embed for p in (LAMP, SHADE) for f in facts_of("sku", p.sku_id, p.model_dump(mode="json"))
-                  if f.embed}
+    fact_texts = {t for p in (LAMP, SHADE) for f in facts_of("sku", p.sku_id, p.model_dump(mode="json"))
+                  for t in ingest_texts(f)}
     assert first.facts_embedded == len(fact_texts)        # "色温" once for both lamps
+    assert "色温：3000K" not in counting.texts             # statements wait for a question
     assert counting.texts.count("色温") == 1
     stored = kb.index.fact_vectors("lamps")
     assert {vector_id(t) for t in fact_texts} <= set(stored)
@@ -104,3 +109,19 @@ def test_policies_and_faqs_embed_their_clauses_and_questions(counted):
     kb.put("lamps", [FAQ])
     assert FAQ.question in counting.texts
     assert any(t.endswith("签收7天内可无理由退货。") for t in counting.texts)
+
+
+def test_a_products_statements_are_embedded_by_the_first_question_that_needs_them(counted):
+    kb, counting = counted
+    kb.put("lamps", [LAMP, SHADE])
+    retriever = Retriever(kb=kb)
+    counting.texts.clear()
+    shade = Source(id="LP-2", kind="sku", title=SHADE.title, text="", score=1.0, record=SHADE.model_dump(mode="json"))
+    vectors = retriever.statement_vectors("lamps", [shade])
+    assert sorted(counting.texts) == ["灯罩材质：亚麻布", "色温：3000K"]
+    assert {vector_id(t) for t in counting.texts} <= set(vectors)
+    assert {vector_id(t) for t in counting.texts} <= set(kb.index.fact_vectors("lamps"))   # stored
+    counting.texts.clear()
+    retriever.statement_vectors("lamps", [shade])
+    assert counting.texts == []                            # the second question embeds nothing
+    assert Retriever(kb=kb).statement_vectors("lamps", [shade]) and counting.texts == []

@@ -30,7 +30,7 @@ NAMING_WEIGHT = 0.3            # words of the focus product's title, matched in 
 ASKING_CHARS = FUNCTION_CHARS | frozenset("吗呢啊吧呀哦嘛么多少几什怎样咋啥哪谁能可以会要请问下一")
 
 NAMES: tuple[str, ...] = (
-    "meaning", "meaning_best", "meaning_rank", "has_vector",
+    "meaning", "meaning_best", "meaning_rank", "has_vector", "key_meaning",
     "words", *(f"words_about_{k}" for k in KINDS), *(f"chars_about_{k}" for k in KINDS), "chars_text",
     "field_asked", "kind_held", "topic_held", "kind_missing",
     *(f"part_{p}" for p in FACT_PARTS),
@@ -65,15 +65,29 @@ class Candidates:
         return self.focus.title.lower() if self.focus else ""
 
     def vectors_sims(self, vector: np.ndarray | None,
-                     fact_vectors: Mapping[str, np.ndarray]) -> dict[int, float]:
-        """Candidate index -> cosine with `vector`, for candidates that have a fact vector."""
+                     fact_vectors: Mapping[str, np.ndarray]) -> Sims:
+        """The cosine of `vector` with each candidate's statement vector (its key's when it has
+        none) and with its key vector, by candidate index, for candidates that have one."""
         if vector is None:
-            return {}
-        return {i: float(np.dot(fact_vectors[f.vector_id], vector))
-                for i, (f, _) in enumerate(self.facts) if f.vector_id in fact_vectors}
+            return Sims({}, {})
+        whole, keys = {}, {}
+        for i, (f, _) in enumerate(self.facts):
+            if f.key_vector_id in fact_vectors:
+                keys[i] = float(np.dot(fact_vectors[f.key_vector_id], vector))
+            if f.vector_id in fact_vectors:
+                whole[i] = float(np.dot(fact_vectors[f.vector_id], vector))
+            elif i in keys:
+                whole[i] = keys[i]
+        return Sims(whole, keys)
 
 
-def matrix(part: Part, question: Question, cands: Candidates, sims: Mapping[int, float]) -> np.ndarray:
+@dataclass(frozen=True)
+class Sims:
+    statement: dict[int, float]      # candidate index -> cosine with its statement (or key)
+    key: dict[int, float]            # candidate index -> cosine with its key
+
+
+def matrix(part: Part, question: Question, cands: Candidates, both: Sims) -> np.ndarray:
     """One row of `NAMES` features per candidate fact, for one part of the question."""
     terms = {t: w * CONTEXT_SEGMENT_WEIGHT for t, w in weights(part.text).items()}
     terms |= weights(part.asking)
@@ -81,7 +95,9 @@ def matrix(part: Part, question: Question, cands: Candidates, sims: Mapping[int,
     n, texts, mean_length = len(cands.facts), cands.texts, cands.mean_length
     word_idf = {t: math.log(1 + n / max(1, sum(t in x for x in texts))) for t in terms}
     char_idf = {c: math.log(1 + n / max(1, sum(c in x for x in texts))) for c in chars}
+    sims, key_sims = both.statement, both.key
     median = float(np.median(list(sims.values()))) if sims else 0.0
+    key_median = float(np.median(list(key_sims.values()))) if key_sims else 0.0
     order = sorted(sims, key=lambda i: -sims[i])
     sim_rank = {i: r for r, i in enumerate(order)}
     asked, category, focus_name = cands.asked, cands.category, cands.focus_name
@@ -109,6 +125,7 @@ def matrix(part: Part, question: Question, cands: Candidates, sims: Mapping[int,
             "meaning_best": float(sim_rank.get(i) == 0),
             "meaning_rank": 1.0 / (1 + sim_rank[i]) if i in sim_rank else 0.0,
             "has_vector": float(i in sims),
+            "key_meaning": (key_sims[i] - key_median) if i in key_sims else 0.0,
             "words": words, f"words_about_{fact.kind}": words_about,
             f"chars_about_{fact.kind}": sum(char_idf[c] for c in chars if c in about),
             "chars_text": sum(char_idf[c] for c in chars if c in quoted) / damping,

@@ -129,19 +129,24 @@ def candidates(question: Question, sources: Sequence[Source], sku_in_view: str |
     shopper is not asking about)."""
     focus = focus_of(question, sources, sku_in_view)
     facts = [(fact, source) for source in sorted(sources, key=lambda s: s.id)
-             if not (focus and source.kind == "sku" and source.id != focus.id)
+             if source.kind != "sku" or source in quotable_products(focus, sources)
              for fact in facts_of(source.kind, source.id, source.record)
              if fact.text and not safety.flagged(fact.text, allowed_hosts)]
     return features.Candidates(facts, focus, {s.id: i for i, s in enumerate(sources)}, weights(question.text))
 
 
-def rank(part: Part, question: Question, cands: features.Candidates, sims: Mapping[int, float],
+def rank(part: Part, question: Question, cands: features.Candidates, sims: features.Sims,
          scorer: Scorer) -> list[ScoredFact]:
     """The candidates that may answer one part, most likely first (ties: source id order)."""
     probs = scorer.probabilities(features.matrix(part, question, cands, sims))
     scored = [ScoredFact(fact, source, float(p)) for (fact, source), p in zip(cands.facts, probs)
               if features.field_ok(part, fact)]
     return sorted(scored, key=lambda s: -s.score)
+
+
+def quotable_products(focus: Source | None, sources: Sequence[Source]) -> list[Source]:
+    """The products whose facts may answer: the one in focus, or every retrieved one."""
+    return [focus] if focus else [s for s in sources if s.kind == "sku"]
 
 
 def focus_of(question: Question, sources: Sequence[Source], sku_in_view: str | None) -> Source | None:
