@@ -99,7 +99,8 @@ class Pipeline:
         mark("escalation_ms")
         yield Event("escalation", assessment.to_dict())
 
-        vector, sources = await asyncio.to_thread(self.retrieve, req)
+        retrieved = await asyncio.to_thread(self.retrieve, req)
+        vector, sources = retrieved.vector, retrieved.sources
         allowed = await asyncio.to_thread(self.retriever.kb.allowed_hosts, req.merchant)
         history = _fit_history(req.history, self.history_tokens)
         mark("retrieval_ms")
@@ -119,7 +120,7 @@ class Pipeline:
 
         request = DraftRequest(merchant=req.merchant, message=req.message, history=history,
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
-                               outfits=outfits, query_vector=vector,
+                               outfits=outfits, query_vector=vector, part_vectors=retrieved.part_vectors,
                                fact_vectors=self.retriever.fact_vectors(req.merchant),
                                prompts=self._prompts(req), allowed_hosts=allowed)
         drafter, text, citations, unanswered = self.drafter, [], None, ()
@@ -164,18 +165,21 @@ class Pipeline:
         return self.assessor.assess(req.message, req.history, thresholds=req.thresholds,
                                     taught=self.teachings.of(req.merchant) if self.teachings else None)
 
-    def retrieve(self, req: AssistRequest) -> tuple[np.ndarray, tuple[Source, ...]]:
+    def retrieve(self, req: AssistRequest) -> Retrieved:
         """The query vector (once per message, shared with drafting) and the sources that fit
         the context budget, for everything the shopper asks (`question.read`: unanswered
-        earlier turns and the message). The statements of the products a draft may quote are
-        embedded here when this is the first question to need them."""
+        earlier turns and the message); for a question of several parts, each part's vector
+        too. The statements of the products a draft may quote are embedded here when this
+        is the first question to need them."""
         question = read(req.message, req.history)
         vector = self.retriever.embed_turns(question.turns)
         found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
         sources = tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
         self.retriever.statement_vectors(
             req.merchant, quotable_products(focus_of(question, sources, req.sku), sources))
-        return vector, sources
+        parts = {p.text: self.retriever.embed(p.text) for p in question.parts} \
+            if len(question.parts) > 1 else {}
+        return Retrieved(vector, sources, parts)
 
     def _prompts(self, req: AssistRequest) -> Mapping[str, PromptTemplate]:
         if req.prompts is not None:
@@ -183,6 +187,13 @@ class Pipeline:
         if self.prompt_registry is None:
             return {}
         return self.prompt_registry.choices(req.merchant, req.conversation_id)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    vector: np.ndarray                       # the question's embedding
+    sources: tuple[Source, ...]
+    part_vectors: dict[str, np.ndarray]      # part text -> its embedding, for questions of several parts
 
 
 def _cited_numbers(sources: tuple[Source, ...], draft: str) -> list[str]:

@@ -54,11 +54,11 @@ def requests(folders: list[Path], *, eval_file: str, data_dir: Path) -> list[Ite
                 if case.expect.kind != "reply":
                     continue
                 req = AssistRequest(merchant=merchant, message=case.message, sku=case.sku, history=case.turns)
-                vector, sources = parts.pipeline.retrieve(req)
+                found = parts.pipeline.retrieve(req)
                 fact_vectors = parts.retriever.fact_vectors(merchant)
                 items.append((folder.name, case, DraftRequest(
-                    merchant=merchant, message=case.message, history=case.turns, sources=sources,
-                    sku_in_view=case.sku, query_vector=vector,
+                    merchant=merchant, message=case.message, history=case.turns, sources=found.sources,
+                    sku_in_view=case.sku, query_vector=found.vector, part_vectors=found.part_vectors,
                     fact_vectors=fact_vectors)))
     finally:
         parts.close()

@@ -161,7 +161,8 @@ async def test_a_bare_follow_up_carries_the_earlier_question(beanhouse):
 async def test_the_order_of_the_sources_does_not_change_the_answer(beanhouse):
     found = await draft(beanhouse, "新疆运费多少", sku=None)
     question = AssistRequest(merchant=MERCHANT, message="新疆运费多少")
-    vector, sources = beanhouse.retrieve(question)
+    retrieved = beanhouse.retrieve(question)
+    vector, sources = retrieved.vector, retrieved.sources
     fact_vectors = beanhouse.retriever.fact_vectors(MERCHANT)
     backward = Composer().compose(DraftRequest(merchant=MERCHANT, message=question.message,
                                                sources=sources[::-1], query_vector=vector,
@@ -174,9 +175,9 @@ async def test_every_number_is_grounded_and_the_draft_streams_in_pieces(beanhous
         done = await draft(beanhouse, message, sku=sku)
         assert done["grounded"] and not done["unanswered"], (message, done["text"])
     question = AssistRequest(merchant=MERCHANT, message="多少钱？能放多久？", sku="CF-11")
-    vector, sources = beanhouse.retrieve(question)
-    request = DraftRequest(merchant=MERCHANT, message=question.message, sources=sources,
-                           sku_in_view="CF-11", query_vector=vector,
+    found = beanhouse.retrieve(question)
+    request = DraftRequest(merchant=MERCHANT, message=question.message, sources=found.sources,
+                           sku_in_view="CF-11", query_vector=found.vector, part_vectors=found.part_vectors,
                            fact_vectors=beanhouse.retriever.fact_vectors(MERCHANT))
     deltas = [d async for d in Composer().draft(request)]
     assert len(deltas) > 2 and "".join(deltas) == Composer().compose(request).text
@@ -221,3 +222,12 @@ def test_the_store_voice_frames_the_quoted_facts():
     voice = Voice(hello="您好，欢迎光临山谷烘焙，请问想了解哪款豆子？")
     comp = Composer(store_voice=voice).compose(DraftRequest(merchant=MERCHANT, message="你好"))
     assert comp.text == voice.hello
+
+
+async def test_each_part_of_a_question_is_matched_by_its_own_meaning(beanhouse):
+    # Neither part names an attribute key or a unit: each is found by what it means, with
+    # its own vector (the whole question's alone pulls both parts to one fact).
+    for message, wanted in [("豆子从哪来的 喝起来酸不酸", ("埃塞俄比亚", "明亮酸质")),
+                            ("哪个国家的豆子 开了袋怎么存", ("埃塞俄比亚", "开封后密封避光"))]:
+        done = await draft(beanhouse, message)
+        assert all(w in done["text"] for w in wanted), (message, done["text"])

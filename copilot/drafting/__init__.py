@@ -24,6 +24,7 @@ class DraftRequest:
     escalation: Any = None                    # copilot.escalation.Assessment, when assessed
     outfits: Any = None                       # copilot.outfits result, for styling questions
     query_vector: Any = None                  # the message's embedding, computed once for retrieval
+    part_vectors: Mapping[str, Any] = field(default_factory=dict)  # each part's, when it asks several things
     fact_vectors: Mapping[str, Any] = field(default_factory=dict)  # the merchant's fact vectors by id
     prompts: Mapping[str, Any] = field(default_factory=dict)  # task -> PromptTemplate: this conversation's
                                               # active version or A/B arm (a drafter's default otherwise)

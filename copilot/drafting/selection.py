@@ -35,6 +35,7 @@ ANSWER_P = 0.1             # a part's best fact must be at least this likely to 
 HOLDER_P = 0.15            # the best holder of an asked kind of answer, when the best holds none
 RUNNER_UP_P = 0.05         # a further fact of the best's source: at least this likely ...
 OTHER_SOURCE_P = 0.3       # ... and this likely when it comes from another source
+PART_WEIGHT_WHOLE = 1.0    # the whole question's vector, against 1 for the part's own
 NAMED_CHARS = 3            # characters of its title a message must hold to name another product ...
 NAMED_MARGIN = 2           # ... and this many more than of the product in view
 _WORD = re.compile(r"[a-z0-9]+")
@@ -87,7 +88,7 @@ class Selection:
 
 
 def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | None = None,
-           query_vector: np.ndarray | None = None,
+           query_vector: np.ndarray | None = None, part_vectors: Mapping[str, np.ndarray] | None = None,
            fact_vectors: Mapping[str, np.ndarray] | None = None,
            scorer: Scorer | None = None, allowed_hosts: Sequence[str] = ()) -> Selection:
     """The facts answering each part of `question`; `query_vector` is the question's embedding
@@ -97,16 +98,28 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
     cands = candidates(question, sources, sku_in_view, allowed_hosts)
     if not cands.facts:
         return Selection([], cands.focus, tuple(p.text for p in question.parts if p.kinds))
-    sims = cands.vectors_sims(query_vector, fact_vectors or {})
+    fact_vectors, part_vectors = fact_vectors or {}, part_vectors or {}
+    sims = cands.vectors_sims(query_vector, fact_vectors)
     answers: list[list[ScoredFact]] = []
     unanswered: list[str] = []
     for part in question.parts:
-        ranked = rank(part, question, cands, sims, scorer)
+        own = part_vectors.get(part.text)
+        ranked = rank(part, question, cands, sims if own is None else
+                      cands.vectors_sims(_blend(query_vector, own), fact_vectors), scorer)
         if ranked and ranked[0].score >= ANSWER_P:
             answers.append(_answers(part, ranked))
         elif part.kinds:
             unanswered.append(part.text)
     return Selection(_fair_share(answers), cands.focus, tuple(unanswered))
+
+
+def _blend(whole: np.ndarray | None, part: np.ndarray) -> np.ndarray:
+    """A part's vector with the whole question's: the part says what is asked, the whole
+    what it is about."""
+    if whole is None:
+        return part
+    total = whole * PART_WEIGHT_WHOLE + part
+    return total / (np.linalg.norm(total) or 1.0)
 
 
 def _fair_share(answers: list[list[ScoredFact]]) -> list[ScoredFact]:
