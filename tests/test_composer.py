@@ -6,10 +6,12 @@ from __future__ import annotations
 import inspect
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
-from copilot.drafting import DraftRequest, Drafter
+from copilot.drafting import DraftRequest, Drafter, features
 from copilot.drafting.composer import Composer
+from copilot.drafting.selection import Scorer
 from copilot.drafting.voice import DEFAULT_VOICE, ENGLISH_VOICE, Voice
 from copilot.pipeline import AssistRequest, Pipeline
 from copilot.turns import Turn
@@ -231,3 +233,19 @@ async def test_each_part_of_a_question_is_matched_by_its_own_meaning(beanhouse):
                             ("哪个国家的豆子 开了袋怎么存", ("埃塞俄比亚", "开封后密封避光"))]:
         done = await draft(beanhouse, message)
         assert all(w in done["text"] for w in wanted), (message, done["text"])
+
+
+async def test_a_service_question_nothing_answers_surely_gets_the_clause_with_the_stores_words(beanhouse):
+    # A scorer unsure of every fact (each 5% likely) leaves a product question unanswered, but
+    # a returns question is answered by the clause that speaks of returns (退货), not "I'll check".
+    unsure = Scorer(np.zeros(len(features.NAMES), dtype=np.float32), float(np.log(0.05 / 0.95)), {})
+    for message, wanted in [("我在家拆开闻了闻不太喜欢 能退吗", "无理由退货"), ("磨豆机多重", None)]:
+        question = AssistRequest(merchant=MERCHANT, message=message, sku="GR-3")
+        retrieved = beanhouse.retrieve(question)
+        composition = Composer(scorer=unsure).compose(DraftRequest(
+            merchant=MERCHANT, message=message, sources=retrieved.sources, sku_in_view="GR-3",
+            query_vector=retrieved.vector, fact_vectors=beanhouse.retriever.fact_vectors(MERCHANT)))
+        if wanted:
+            assert wanted in composition.text and "after-sales" in composition.citations, composition.text
+        else:
+            assert not composition.answered and composition.unanswered, composition.text

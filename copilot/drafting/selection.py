@@ -24,7 +24,7 @@ import numpy as np
 
 from copilot import safety
 from copilot.drafting import features
-from copilot.drafting.question import GENERAL_KINDS, Part, Question, weights
+from copilot.drafting.question import GENERAL_KINDS, KINDS_BY_NAME, Part, Question, weights
 from copilot.errors import ConfigError
 from knowledge.facts import Fact, facts_of
 from knowledge.records import Source
@@ -36,6 +36,7 @@ HOLDER_P = 0.15            # the best holder of an asked kind of answer, when th
 RUNNER_UP_P = 0.05         # a further fact of the best's source: at least this likely ...
 OTHER_SOURCE_P = 0.3       # ... and this likely when it comes from another source
 PART_WEIGHT_WHOLE = 1.0    # the whole question's vector, against 1 for the part's own
+TOPIC_P = 0.02             # a holder of an asked service topic, when no fact reaches ANSWER_P
 NAMED_CHARS = 3            # characters of its title a message must hold to name another product ...
 NAMED_MARGIN = 2           # ... and this many more than of the product in view
 _WORD = re.compile(r"[a-z0-9]+")
@@ -106,7 +107,9 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
         own = part_vectors.get(part.text)
         ranked = rank(part, question, cands, sims if own is None else
                       cands.vectors_sims(_blend(query_vector, own), fact_vectors), scorer)
-        if ranked and ranked[0].score >= ANSWER_P:
+        if ranked and ranked[0].score < ANSWER_P:
+            ranked = [c for c in ranked if _holds_topic(part, c)][:1]
+        if ranked and (ranked[0].score >= ANSWER_P or _holds_topic(part, ranked[0])):
             answers.append(_answers(part, ranked))
         elif part.kinds:
             unanswered.append(part.text)
@@ -120,6 +123,13 @@ def _blend(whole: np.ndarray | None, part: np.ndarray) -> np.ndarray:
         return part
     total = whole * PART_WEIGHT_WHOLE + part
     return total / (np.linalg.norm(total) or 1.0)
+
+
+def _holds_topic(part: Part, scored: ScoredFact) -> bool:
+    """Whether a fact holds the store's words for a service the part asks about (returns,
+    shipping, ...) and is likely enough (`TOPIC_P`) to answer it when nothing else is."""
+    return scored.score >= TOPIC_P and any(
+        KINDS_BY_NAME[k].markers and features.holds(k, scored.fact) for k in part.kinds)
 
 
 def _fair_share(answers: list[list[ScoredFact]]) -> list[ScoredFact]:
