@@ -50,8 +50,9 @@ def merchants_list() -> None:
 
 
 def ingest_paths(kb, merchant: str, paths: list[Path]) -> list[dict]:
-    """Ingest files and merchant folders (catalog, policies/, faqs), one upload per kind; a
-    folder's `slots.csv` (outfit slot settings) is checked first and set after them."""
+    """Ingest files and merchant folders (catalog, policies/, faqs), one upload per kind, then
+    embed the products' statements (a server does that in the background); a folder's
+    `slots.csv` (outfit slot settings) is checked first and set after them."""
     slot_files = [p / SLOT_FILE for p in paths if p.is_dir() and (p / SLOT_FILE).is_file()]
     settings = {k: v for f in slot_files for k, v in parse_slot_settings(str(f), f.read_bytes()).items()}
     by_kind: dict[str, list[tuple[str, bytes]]] = {}
@@ -63,6 +64,9 @@ def ingest_paths(kb, merchant: str, paths: list[Path]) -> list[dict]:
             task = bar.add_task(f"embedding {kind}", total=None)
             reports.append(kb.ingest(merchant, kind, files,
                                      progress=lambda n, t=task: bar.advance(t, n)).to_dict())
+        if "sku" in by_kind:
+            task = bar.add_task("embedding product statements", total=None)
+            kb.embed_statements(merchant, progress=lambda n, t=task: bar.advance(t, n))
     if settings:
         kb.set_slot_settings(merchant, kb.slot_settings(merchant) | settings)
         reports.append({"kind": "outfit slots", "set": len(settings)})

@@ -56,11 +56,13 @@ class Components:
 
     def warm(self) -> None:
         """Build what the first message would otherwise wait for: jieba's dictionary, each
-        merchant's retrieval view and wardrobe."""
+        merchant's retrieval view and wardrobe; the statements of products that have none
+        embedded go on in the background."""
         terms("预热")                                   # loads jieba's dictionary
         for merchant in self.kb.merchants():
             self.retriever.view(merchant)
             self.pipeline.stylist.wardrobe(merchant)
+            self.retriever.warm(merchant)
 
     def close(self) -> None:
         self.ledger.close()

@@ -175,8 +175,8 @@ class Pipeline:
         vector = self.retriever.embed_turns(question.turns)
         found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
         sources = tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
-        self.retriever.statement_vectors(
-            req.merchant, quotable_products(focus_of(question, sources, req.sku), sources))
+        focus = focus_of(question, sources, req.sku)
+        self.retriever.statement_vectors(req.merchant, [focus] if focus else [])
         parts = {p.text: self.retriever.embed(p.text) for p in question.parts} \
             if len(question.parts) > 1 else {}
         return Retrieved(vector, sources, parts)

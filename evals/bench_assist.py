@@ -3,7 +3,8 @@ over a real server process, with 1, 50 and 500 conversations streaming at once.
 
 Each conversation keeps its SSE stream open and sends `--messages` messages (more when
 there are few conversations, so that every row has at least `--min-samples`) with
-exponential think time (mean `--think` seconds), as shoppers do. Drafter: the offline
+exponential think time (mean `--think` seconds), as shoppers do; half the
+conversations are on a product page (a demo SKU in view), the rest ask from the shop's front page. Drafter: the offline
 composer, and an OpenAI-compatible server that answers after a fixed delay, to show
 the copilot's own overhead (draft.done minus the model's own time, from the copilot's request to its last token).
     python -m evals.bench_assist [--conversations 1,50,500] [--drafters composer,llm]
@@ -25,6 +26,9 @@ import numpy as np
 from evals.synthetic import QUERIES
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "merchant"
+PRODUCT_PAGE_SHARE = 0.5
+DEMO_SKUS = [json.loads(line)["sku_id"] for line in (DEMO / "catalog.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
 LLM_FIRST_DELAY = 0.3
 LLM_PIECE_DELAY = 0.01
 LLM_REPLY = "亲，这款支持七天无理由退换，签收后七天内申请即可，寄回运费由买家承担哦[1]~"
@@ -61,10 +65,11 @@ async def _conversation(client: httpx.AsyncClient, cid: str, keys: dict, *, mess
     merchant = {"Authorization": f"Bearer {keys['merchant']}"}
     # The conversation must exist before its stream opens: its first message creates it.
     sent_at: dict[str, float] = {}
+    sku = rng.choice(DEMO_SKUS) if rng.random() < PRODUCT_PAGE_SHARE else None
     await asyncio.sleep(rng.uniform(0, think))          # shoppers do not all type at once
     posted = time.perf_counter()
     first = await client.post(f"/v1/conversations/{cid}/messages", headers=merchant,
-                              json={"merchant": "bench-shop", "text": rng.choice(QUERIES)})
+                              json={"merchant": "bench-shop", "text": rng.choice(QUERIES), "sku": sku})
     sent_at[first.json()["suggestion_id"]] = posted
     pending = {first.json()["suggestion_id"]}
     seen_first: set[str] = set()
@@ -95,7 +100,8 @@ async def _conversation(client: httpx.AsyncClient, cid: str, keys: dict, *, mess
                         remaining -= 1
                         await asyncio.sleep(rng.expovariate(1 / think))
                         got = await client.post(f"/v1/conversations/{cid}/messages", headers=merchant,
-                                                json={"merchant": "bench-shop", "text": rng.choice(QUERIES)})
+                                                json={"merchant": "bench-shop", "text": rng.choice(QUERIES),
+                                                      "sku": sku})
                         sid = got.json()["suggestion_id"]
                         sent_at[sid] = time.perf_counter() - got.elapsed.total_seconds()
                         pending.add(sid)

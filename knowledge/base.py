@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,7 @@ from knowledge.index import VectorIndex
 from knowledge.records import KINDS, Faq, Kind, Policy, Product, Record, kind_of
 
 SLOT_SETTINGS = "outfit_slots"    # the metadata key of a merchant's slot settings (JSON)
+STATEMENT_BATCH = 64              # statements embedded and stored at a time
 ALLOWED_HOSTS = "allowed_hosts"   # ... and of the hosts its drafts may link to (JSON list)
 
 RECORD_TYPES: dict[Kind, type] = {"sku": Product, "policy": Policy, "faq": Faq}
@@ -168,6 +169,26 @@ class KnowledgeBase:
                 merchant, ids=missing, texts=[texts[i] for i in missing],
                 embeddings=self.embedder.embed_documents([texts[i] for i in missing]))
         return len(missing)
+
+    def embed_statements(self, merchant: str, products: Sequence[Product] | None = None, *,
+                         known: Container[str] = (), progress=None) -> dict[str, np.ndarray]:
+        """Embed and store the statements of `products` (default: all the merchant's) that have
+        no vector yet (`known` ones are skipped without asking the store); the new vectors by id.
+        Ingest leaves them out to stay fast (`knowledge.facts`); the CLI's ingest runs this after
+        an upload, a server in the background (`Retriever.warm`)."""
+        products = self.products(merchant) if products is None else products
+        texts = {f.vector_id: f.embed for p in products
+                 for f in facts_of("sku", p.id, p.model_dump(mode="json")) if f.embed and f.vector_id not in known}
+        missing = self.index.missing_fact_vectors(merchant, list(texts))
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(missing), STATEMENT_BATCH):
+            ids = missing[start:start + STATEMENT_BATCH]
+            embedded = self.embedder.embed_documents([texts[i] for i in ids])
+            out.update(zip(ids, embedded))
+            self.index.add_fact_vectors(merchant, ids=ids, embeddings=embedded, texts=[texts[i] for i in ids])
+            if progress:
+                progress(len(ids))
+        return out
 
     def _vectors(self, entries: list[Entry], stored: dict[str, dict], *, progress) -> tuple[np.ndarray, int]:
         vectors = np.zeros((len(entries), self.embedder.dim), dtype=np.float32)

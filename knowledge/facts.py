@@ -7,12 +7,12 @@ FAQ gives its approved answer under its question.
 
 Each fact names what it is about (`about`: the attribute key, 价格, a spec's measure, the
 FAQ question, the policy title and heading) and, where meaning must be matched, the
-text to embed (`embed`). What is embedded is chosen so that ingest stays as fast as a
-catalog grows: a SKU's facts embed their *key* (the attribute key, 价格, 库存, the
-measure of a spec), which is shared by every SKU of a kind, so a merchant has a few
-hundred distinct texts to embed however many SKUs it sells; policy clauses and FAQ
-questions are few and embedded whole. SKU values and description sentences are
-matched lexically and by the kind of answer they hold (a weight, a duration, ...).
+texts to embed: the statement (`embed`: "key：value", a description sentence, a policy
+clause with its heading, an FAQ question) and a SKU fact's `key` (the attribute key, 价格,
+库存, the measure of a spec). Ingest embeds what keeps it as fast as a catalog grows
+(`ingest_texts`): keys, shared by every SKU of a kind, so a merchant has a few hundred
+distinct ones however many SKUs it sells, and the few policy clauses and FAQ questions.
+A SKU's statements are embedded after the upload (`KnowledgeBase.embed_statements`).
 
 The split is a pure function of the stored record: ingest runs it to embed what is
 new (vectors are stored by the hash of their text, so unchanged records and keys

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Container, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +37,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.documents import entry_id, parse_entry_id
 from knowledge.facts import facts_of
 from knowledge.lexical import LexicalIndex, terms
-from knowledge.records import Source
+from knowledge.records import Product, Source
 from knowledge.synonyms import expand
 
 DENSE_K = 40
@@ -51,6 +51,7 @@ APPLIES_BONUS = 0.5 / (RRF_K + 1)
 NOT_APPLICABLE_PENALTY = 1.0 / (RRF_K + 1)
 DEFAULT_K = 8
 EMBEDDED_MESSAGES = 4096             # query vectors kept, for messages asked again with the next one
+WARM_PRODUCTS = 16                   # products whose statements the warm-up embeds at a time
 SYNC_REBUILD_ENTRIES = 10_000        # views of merchants above this rebuild in the background
 
 
@@ -84,6 +85,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._embedded: dict[str, np.ndarray] = {}   # message -> query vector, oldest first
         self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view-refresh")
+        self._warmer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statements")
 
     def view(self, merchant: str) -> MerchantView:
         version = self.kb.index.version(merchant)
@@ -132,23 +134,38 @@ class Retriever:
     def fact_vectors(self, merchant: str) -> dict[str, np.ndarray]:
         return self.view(merchant).fact_vectors
 
-    def statement_vectors(self, merchant: str, sources: Sequence[Source]) -> dict[str, np.ndarray]:
-        """The merchant's fact vectors, with those of the statements of `sources`' products
-        embedded now when this is the first question that needs them (and stored, so it is
-        the only one)."""
+    def statement_vectors(self, merchant: str, products: Sequence[Source]) -> dict[str, np.ndarray]:
+        """The merchant's fact vectors, with the statements of `products` embedded now if this is
+        the first question to need them before the background warm-up (`warm`) got to them. A
+        store that cannot write keeps them in memory: it does not stop drafting."""
         vectors = self.view(merchant).fact_vectors
-        texts = {f.vector_id: f.embed for s in sources if s.kind == "sku"
-                 for f in facts_of(s.kind, s.id, s.record) if f.embed and f.vector_id not in vectors}
-        if texts:
-            ids = list(texts)
-            embedded = self.kb.embedder.embed_documents([texts[i] for i in ids])
-            vectors.update(zip(ids, embedded))
+        records = [Product.model_validate(s.record) for s in products if s.kind == "sku"]
+        if records:
             try:
-                self.kb.index.add_fact_vectors(merchant, ids=ids, embeddings=embedded,
-                                               texts=[texts[i] for i in ids])
+                vectors.update(self.kb.embed_statements(merchant, records, known=vectors))
             except StoreUnavailable:
-                pass   # kept in memory: a store that cannot write does not stop drafting
+                vectors.update(self._embed_unstored(records, vectors))
         return vectors
+
+    def _embed_unstored(self, records: Sequence[Product], known: Container[str]) -> dict[str, np.ndarray]:
+        texts = {f.vector_id: f.embed for p in records for f in facts_of("sku", p.id, p.model_dump(mode="json"))
+                 if f.embed and f.vector_id not in known}
+        return dict(zip(texts, self.kb.embedder.embed_documents(list(texts.values()))))
+
+    def warm(self, merchant: str) -> Future:
+        """Embed, in the background, the statements of every product of the merchant that has
+        none yet (after an upload, and for every merchant when a server starts)."""
+        return self._warmer.submit(self._warm, merchant)
+
+    def _warm(self, merchant: str) -> int:
+        products = self.kb.products(merchant)
+        done = 0
+        for start in range(0, len(products), WARM_PRODUCTS):
+            vectors = self.view(merchant).fact_vectors
+            new = self.kb.embed_statements(merchant, products[start:start + WARM_PRODUCTS], known=vectors)
+            vectors.update(new)
+            done += len(new)
+        return done
 
     def search(self, merchant: str, message: str, *, sku: str | None = None,
                k: int = DEFAULT_K, vector: np.ndarray | None = None) -> list[Source]:

@@ -125,3 +125,17 @@ def test_a_products_statements_are_embedded_by_the_first_question_that_needs_the
     retriever.statement_vectors("lamps", [shade])
     assert counting.texts == []                            # the second question embeds nothing
     assert Retriever(kb=kb).statement_vectors("lamps", [shade]) and counting.texts == []
+
+
+def test_the_warm_up_embeds_every_products_statements_once_in_the_background(counted):
+    kb, counting = counted
+    kb.put("lamps", [LAMP, SHADE])
+    counting.texts.clear()
+    retriever = Retriever(kb=kb)
+    embedded = retriever.warm("lamps").result(timeout=60)
+    statements = {f.embed for p in (LAMP, SHADE) for f in facts_of("sku", p.sku_id, p.model_dump(mode="json"))
+                  if f.embed}
+    assert embedded == len(statements) and sorted(counting.texts) == sorted(statements)
+    assert {vector_id(t) for t in statements} <= set(retriever.fact_vectors("lamps"))
+    counting.texts.clear()
+    assert Retriever(kb=kb).warm("lamps").result(timeout=60) == 0 and counting.texts == []

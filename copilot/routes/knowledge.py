@@ -67,13 +67,17 @@ def _kind_routes(path: str, kind: Kind) -> None:
     (422 for a method that should be 405, and an order the routers must be included in)."""
 
     @router.post(f"/{{merchant}}/{path}", summary=f"Upload {path}")
-    def upload(merchant: str, kb: KB, caller: Caller,
+    def upload(merchant: str, parts: Parts, caller: Caller,
                files: list[UploadFile] = File(description=f"one or more {path} files")) -> dict:
-        """All-or-nothing: any bad record rejects the whole upload (422 lists every problem)."""
+        """All-or-nothing: any bad record rejects the whole upload (422 lists every problem).
+        The products' statements are embedded in the background after it (`Retriever.warm`)."""
         require(caller, roles={"merchant", "trainer"}, merchant=merchant)
-        kb.require_merchant(merchant)
+        parts.kb.require_merchant(merchant)
         payload = [(f.filename or "upload", f.file.read(MAX_UPLOAD_BYTES + 1)) for f in files]
-        return kb.ingest(merchant, kind, payload).to_dict()
+        report = parts.kb.ingest(merchant, kind, payload).to_dict()
+        if kind == "sku":
+            parts.retriever.warm(merchant)
+        return report
 
     @router.get(f"/{{merchant}}/{path}", summary=f"List {path}")
     def list_records(merchant: str, kb: KB, caller: Caller, offset: int = 0, limit: int = 100) -> dict:
