@@ -122,6 +122,7 @@ class Pipeline:
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
                                outfits=outfits, query_vector=vector, part_vectors=retrieved.part_vectors,
                                fact_vectors=self.retriever.fact_vectors(req.merchant),
+                               categories=self.retriever.categories(req.merchant),
                                prompts=self._prompts(req), allowed_hosts=allowed)
         drafter, text, citations, unanswered = self.drafter, [], None, ()
         if drafter is not self.composer:

@@ -59,7 +59,7 @@ def requests(folders: list[Path], *, eval_file: str, data_dir: Path) -> list[Ite
                 items.append((folder.name, case, DraftRequest(
                     merchant=merchant, message=case.message, history=case.turns, sources=found.sources,
                     sku_in_view=case.sku, query_vector=found.vector, part_vectors=found.part_vectors,
-                    fact_vectors=fact_vectors)))
+                    fact_vectors=fact_vectors, categories=parts.retriever.categories(merchant))))
     finally:
         parts.close()
     return items

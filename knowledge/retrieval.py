@@ -63,6 +63,7 @@ class MerchantView:
     entries: int
     lexical: LexicalIndex
     sku_category: dict[str, str]
+    categories: frozenset[str]           # every category the merchant's products are in
     policy_scope: dict[str, list[str]]
     fact_vectors: dict[str, np.ndarray]
 
@@ -72,6 +73,7 @@ class MerchantView:
         return cls(version=version, entries=len(ids),
                    lexical=LexicalIndex(ids=ids, term_lists=[m["terms"].split() for m in metas]),
                    sku_category={m["source_id"]: m["category"] for m in metas if m["kind"] == "sku"},
+                   categories=frozenset(m["category"] for m in metas if m["kind"] == "sku" and m["category"]),
                    policy_scope={m["source_id"]: json.loads(m["applies_to"])
                                  for m in metas if m["kind"] == "policy"},
                    fact_vectors=kb.index.fact_vectors(merchant))
@@ -133,6 +135,9 @@ class Retriever:
 
     def fact_vectors(self, merchant: str) -> dict[str, np.ndarray]:
         return self.view(merchant).fact_vectors
+
+    def categories(self, merchant: str) -> frozenset[str]:
+        return self.view(merchant).categories
 
     def statement_vectors(self, merchant: str, products: Sequence[Source]) -> dict[str, np.ndarray]:
         """The merchant's fact vectors, with the statements of `products` embedded now if this is

@@ -249,3 +249,11 @@ async def test_a_service_question_nothing_answers_surely_gets_the_clause_with_th
             assert wanted in composition.text and "after-sales" in composition.citations, composition.text
         else:
             assert not composition.answered and composition.unanswered, composition.text
+
+
+async def test_a_clause_about_other_categories_does_not_ride_along(beanhouse):
+    # The grinder's shopper gets the returns clause for equipment, not the coffee beans' one,
+    # which names another category of the shop (咖啡豆) and not the grinder's (磨豆机).
+    done = await draft(beanhouse, "能退吗", sku="GR-3")
+    assert "器具类商品签收后7天内可无理由退货" in done["text"], done["text"]
+    assert "咖啡豆" not in done["text"], done["text"]

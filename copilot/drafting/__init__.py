@@ -26,6 +26,7 @@ class DraftRequest:
     query_vector: Any = None                  # the message's embedding, computed once for retrieval
     part_vectors: Mapping[str, Any] = field(default_factory=dict)  # each part's, when it asks several things
     fact_vectors: Mapping[str, Any] = field(default_factory=dict)  # the merchant's fact vectors by id
+    categories: frozenset[str] = frozenset()  # the merchant's product categories
     prompts: Mapping[str, Any] = field(default_factory=dict)  # task -> PromptTemplate: this conversation's
                                               # active version or A/B arm (a drafter's default otherwise)
     allowed_hosts: tuple[str, ...] = ()       # hosts the merchant allows links to (`copilot.safety`)

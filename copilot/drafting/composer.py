@@ -67,7 +67,7 @@ class Composer:
                sources: tuple[Source, ...] | None = None) -> Selection:
         return select(question, request.sources if sources is None else sources,
                       sku_in_view=request.sku_in_view, query_vector=request.query_vector,
-                      part_vectors=request.part_vectors,
+                      part_vectors=request.part_vectors, categories=request.categories,
                       fact_vectors=request.fact_vectors,
                       scorer=self.scorer, allowed_hosts=request.allowed_hosts)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,6 +90,7 @@ class Selection:
 
 def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | None = None,
            query_vector: np.ndarray | None = None, part_vectors: Mapping[str, np.ndarray] | None = None,
+           categories: Collection[str] = (),
            fact_vectors: Mapping[str, np.ndarray] | None = None,
            scorer: Scorer | None = None, allowed_hosts: Sequence[str] = ()) -> Selection:
     """The facts answering each part of `question`; `query_vector` is the question's embedding
@@ -100,6 +101,7 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
     if not cands.facts:
         return Selection([], cands.focus, tuple(p.text for p in question.parts if p.kinds))
     fact_vectors, part_vectors = fact_vectors or {}, part_vectors or {}
+    scope = Scope.of(cands.focus, categories)
     sims = cands.vectors_sims(query_vector, fact_vectors)
     answers: list[list[ScoredFact]] = []
     unanswered: list[str] = []
@@ -110,7 +112,7 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
         if ranked and ranked[0].score < ANSWER_P:
             ranked = [c for c in ranked if _holds_topic(part, c)][:1]
         if ranked and (ranked[0].score >= ANSWER_P or _holds_topic(part, ranked[0])):
-            answers.append(_answers(part, ranked))
+            answers.append(_answers(part, ranked, scope))
         elif part.kinds:
             unanswered.append(part.text)
     return Selection(_fair_share(answers), cands.focus, tuple(unanswered))
@@ -204,11 +206,32 @@ def _covered(text: str, title: str) -> int:
     return covered
 
 
-def _answers(part: Part, ranked: list[ScoredFact]) -> list[ScoredFact]:
+@dataclass(frozen=True)
+class Scope:
+    """The category of the product in focus and the merchant's other categories."""
+
+    own: str = ""
+    others: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, focus: Source | None, categories: Collection[str]) -> Scope:
+        own = (focus.record.get("category") or "") if focus else ""
+        return cls(own, frozenset(c for c in categories if own and c not in own and own not in c))
+
+    def excludes(self, scored: ScoredFact) -> bool:
+        """A policy clause or FAQ answer that names other categories and not the focus's
+        ("调音器、变调夹保修6个月" to a shopper asking about a guitar)."""
+        text = scored.fact.text
+        return scored.source.kind != "sku" and self.own not in text and any(c in text for c in self.others)
+
+
+def _answers(part: Part, ranked: list[ScoredFact], scope: Scope = Scope()) -> list[ScoredFact]:
     """The best fact of a part; the best holder of each kind of answer it asks for that the
     best does not hold; the next two when likely enough (`RUNNER_UP_P`, or `OTHER_SOURCE_P`
-    from another source than the best's)."""
+    from another source than the best's). Besides the best, none is a policy clause or FAQ
+    about other categories than the product in focus's (`scope`)."""
     best = ranked[0]
+    ranked = [best] + [c for c in ranked[1:] if not scope.excludes(c)]
     out = [best]
     for kind in part.kinds:
         if kind in features.FIELD_KINDS or kind in GENERAL_KINDS or \
