@@ -72,7 +72,7 @@ def rows(items: list[Item]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         question = read(request.message, request.history)
         whole = Part(question.text, tuple(dict.fromkeys(k for p in question.parts for k in p.kinds)),
                      " ".join(p.asking for p in question.parts))
-        cands = candidates(question, request.sources, request.sku_in_view)
+        cands = candidates(question, request.sources, request.sku_in_view, categories=request.categories)
         labels = [any(fact_hits(case.expect.facts, fact.text)) for fact, _ in cands.facts]
         if not any(labels):
             continue

@@ -42,6 +42,12 @@ def test_a_multi_part_question_is_split_where_each_part_asks():
     assert len(short) == 1 and "quality" in short[0].kinds
 
 
+def test_a_time_the_shopper_states_is_context_not_a_question_of_its_own():
+    (part,) = split("昨晚10点拍的 今天能发吗")
+    assert part.asking == "今天能发吗" and "clock" not in part.kinds
+    assert "clock" in kinds_asked("4点半下单今天能发吗")      # a time in the asking words asks a cut-off
+
+
 def test_english_is_split_on_punctuation_and_on_and_before_a_question_word():
     assert len(split("How much is it and how many grams?", "en")) == 2
     assert len(split("can it connect to my phone and laptop at the same time?", "en")) == 1

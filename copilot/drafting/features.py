@@ -10,7 +10,7 @@ close to the message. No feature names a vertical's words.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -24,6 +24,7 @@ from knowledge.records import KINDS, Source
 FIELD_KINDS = {"price": "price", "stock": "stock"}      # answer kind -> the fact part that holds it
 FACT_PARTS = ("price", "stock", "spec", "attribute", "description", "clause", "faq")
 CONTEXT_SEGMENT_WEIGHT = 0.5   # terms of the segments before the one that asks ("退货寄回去了 钱多久到")
+HEAD_NOUN_CHARS = 2         # a Chinese category's last characters name its kind (民谣吉他 -> 吉他)
 LENGTH_DAMPING = 0.5           # word scores are divided by (length / mean length) ** this
 NAMING_WEIGHT = 0.3            # words of the focus product's title, matched in other sources' facts
 # Characters that ask rather than say what is asked about.
@@ -40,6 +41,28 @@ NAMES: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The category of the product in focus and the merchant's other categories: a policy
+    clause or FAQ answer may be about the one or the others ("调音器、变调夹保修6个月")."""
+
+    own: str = ""
+    others: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, focus: Source | None, categories: Collection[str]) -> Scope:
+        own = (focus.record.get("category") or "") if focus else ""
+        return cls(own, frozenset(c for c in categories if own and c not in own and own not in c))
+
+    def names_own(self, text: str) -> bool:
+        """The focus's category or its head noun (the last two characters: 民谣吉他 -> 吉他)."""
+        return bool(self.own) and (self.own in text or self.own[-HEAD_NOUN_CHARS:] in text)
+
+    def about_others(self, fact: Fact) -> bool:
+        """A clause or FAQ answer naming other categories and not the focus's."""
+        return fact.kind != "sku" and not self.names_own(fact.text) and any(c in fact.text for c in self.others)
+
+
+@dataclass(frozen=True)
 class Candidates:
     """The facts a question may be answered from, with what every part's features share."""
 
@@ -47,6 +70,7 @@ class Candidates:
     focus: Source | None
     rank: dict[str, int]                  # source id -> retrieval rank (0 = first)
     asked: dict[str, float]               # the whole question's terms (`question.weights`)
+    scope: Scope = Scope()
 
     @cached_property
     def texts(self) -> list[str]:
@@ -140,7 +164,7 @@ def matrix(part: Part, question: Question, cands: Candidates, both: Sims) -> np.
             "faq_close": sum(w for t, w in asked.items() if t in about) / asked_total if fact.kind == "faq" else 0.0,
             "applies": float(bool(category) and category in applies_to),
             "excluded": float(bool(category) and bool(applies_to) and category not in applies_to),
-            "names_category": float(bool(category) and source.kind != "sku" and category in quoted),
+            "names_category": float(source.kind != "sku" and cands.scope.names_own(quoted)),
             "length": math.log(1 + len(quoted)),
             "asks_nothing": float(not part.kinds),
         }

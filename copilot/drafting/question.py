@@ -196,7 +196,8 @@ def kinds_asked(text: str) -> tuple[str, ...]:
         kinds.setdefault(name, start)
     if "yesno" not in kinds and (m := _YES_NO.search(lowered.strip(" ?？!！~～。啊呀呢吧哈"))):
         kinds["yesno"] = m.start()
-    if "clock" not in kinds and (m := _CLOCK_ASKED.search(lowered)):   # "4点半下单今天能发吗": a cut-off time
+    # "4点半下单今天能发吗" asks a cut-off time; a time alone asks nothing ("下午5点拍的").
+    if kinds and "clock" not in kinds and (m := _CLOCK_ASKED.search(lowered)):
         kinds["clock"] = m.start()
     return tuple(sorted(kinds, key=kinds.get))
 

@@ -97,11 +97,10 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
     (the one retrieval used: one per message). A fact the safety check flags (a link to a
     host not in `allowed_hosts`, a request for a password, ...) is never chosen."""
     scorer = scorer or default_scorer()
-    cands = candidates(question, sources, sku_in_view, allowed_hosts)
+    cands = candidates(question, sources, sku_in_view, allowed_hosts, categories)
     if not cands.facts:
         return Selection([], cands.focus, tuple(p.text for p in question.parts if p.kinds))
     fact_vectors, part_vectors = fact_vectors or {}, part_vectors or {}
-    scope = Scope.of(cands.focus, categories)
     sims = cands.vectors_sims(query_vector, fact_vectors)
     answers: list[list[ScoredFact]] = []
     unanswered: list[str] = []
@@ -112,7 +111,7 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
         if ranked and ranked[0].score < ANSWER_P:
             ranked = [c for c in ranked if _holds_topic(part, c)][:1]
         if ranked and (ranked[0].score >= ANSWER_P or _holds_topic(part, ranked[0])):
-            answers.append(_answers(part, ranked, scope))
+            answers.append(_answers(part, ranked, cands.scope))
         elif part.kinds:
             unanswered.append(part.text)
     return Selection(_fair_share(answers), cands.focus, tuple(unanswered))
@@ -148,16 +147,17 @@ def _fair_share(answers: list[list[ScoredFact]]) -> list[ScoredFact]:
 
 
 def candidates(question: Question, sources: Sequence[Source], sku_in_view: str | None,
-               allowed_hosts: Sequence[str] = ()) -> features.Candidates:
+               allowed_hosts: Sequence[str] = (), categories: Collection[str] = ()) -> features.Candidates:
     """Facts of the retrieved sources, in source id order, but none the safety check flags;
     with a product in focus, other products' facts are left out (they describe something the
-    shopper is not asking about)."""
+    shopper is not asking about). `categories`: the merchant's product categories."""
     focus = focus_of(question, sources, sku_in_view)
     facts = [(fact, source) for source in sorted(sources, key=lambda s: s.id)
              if source.kind != "sku" or source in quotable_products(focus, sources)
              for fact in facts_of(source.kind, source.id, source.record)
              if fact.text and not safety.flagged(fact.text, allowed_hosts)]
-    return features.Candidates(facts, focus, {s.id: i for i, s in enumerate(sources)}, weights(question.text))
+    return features.Candidates(facts, focus, {s.id: i for i, s in enumerate(sources)}, weights(question.text),
+                               features.Scope.of(focus, categories))
 
 
 def rank(part: Part, question: Question, cands: features.Candidates, sims: features.Sims,
@@ -206,32 +206,13 @@ def _covered(text: str, title: str) -> int:
     return covered
 
 
-@dataclass(frozen=True)
-class Scope:
-    """The category of the product in focus and the merchant's other categories."""
-
-    own: str = ""
-    others: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, focus: Source | None, categories: Collection[str]) -> Scope:
-        own = (focus.record.get("category") or "") if focus else ""
-        return cls(own, frozenset(c for c in categories if own and c not in own and own not in c))
-
-    def excludes(self, scored: ScoredFact) -> bool:
-        """A policy clause or FAQ answer that names other categories and not the focus's
-        ("调音器、变调夹保修6个月" to a shopper asking about a guitar)."""
-        text = scored.fact.text
-        return scored.source.kind != "sku" and self.own not in text and any(c in text for c in self.others)
-
-
-def _answers(part: Part, ranked: list[ScoredFact], scope: Scope = Scope()) -> list[ScoredFact]:
+def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> list[ScoredFact]:
     """The best fact of a part; the best holder of each kind of answer it asks for that the
     best does not hold; the next two when likely enough (`RUNNER_UP_P`, or `OTHER_SOURCE_P`
     from another source than the best's). Besides the best, none is a policy clause or FAQ
     about other categories than the product in focus's (`scope`)."""
     best = ranked[0]
-    ranked = [best] + [c for c in ranked[1:] if not scope.excludes(c)]
+    ranked = [best] + [c for c in ranked[1:] if not scope.about_others(c.fact)]
     out = [best]
     for kind in part.kinds:
         if kind in features.FIELD_KINDS or kind in GENERAL_KINDS or \
