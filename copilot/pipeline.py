@@ -33,7 +33,7 @@ from copilot.drafting.composer import Composer
 from copilot.drafting.grounding import check as grounding_check
 from copilot.drafting.promises import check as promise_check
 from copilot.drafting.question import read
-from copilot.drafting.selection import focus_of, quotable_products
+from copilot.drafting.selection import focus_of
 from copilot.errors import UpstreamError
 from copilot.events import Event
 from copilot.outfits import Stylist

@@ -25,10 +25,16 @@ from knowledge.index import VectorIndex
 from knowledge.records import KINDS, Faq, Kind, Policy, Product, Record, kind_of
 
 SLOT_SETTINGS = "outfit_slots"    # the metadata key of a merchant's slot settings (JSON)
-STATEMENT_BATCH = 64              # statements embedded and stored at a time
 ALLOWED_HOSTS = "allowed_hosts"   # ... and of the hosts its drafts may link to (JSON list)
+STATEMENT_BATCH = 64              # product statements embedded and stored at a time
 
 RECORD_TYPES: dict[Kind, type] = {"sku": Product, "policy": Policy, "faq": Faq}
+
+
+def statement_texts(products: Sequence[Product], known: Container[str] = ()) -> dict[str, str]:
+    """The statements of `products` to embed, by vector id, but the `known` ones."""
+    return {f.vector_id: f.embed for p in products for f in facts_of("sku", p.id, p.model_dump(mode="json"))
+            if f.embed and f.vector_id not in known}
 
 
 @dataclass(frozen=True)
@@ -177,8 +183,7 @@ class KnowledgeBase:
         Ingest leaves them out to stay fast (`knowledge.facts`); the CLI's ingest runs this after
         an upload, a server in the background (`Retriever.warm`)."""
         products = self.products(merchant) if products is None else products
-        texts = {f.vector_id: f.embed for p in products
-                 for f in facts_of("sku", p.id, p.model_dump(mode="json")) if f.embed and f.vector_id not in known}
+        texts = statement_texts(products, known)
         missing = self.index.missing_fact_vectors(merchant, list(texts))
         out: dict[str, np.ndarray] = {}
         for start in range(0, len(missing), STATEMENT_BATCH):

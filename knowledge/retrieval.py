@@ -33,9 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from copilot.errors import StoreUnavailable
-from knowledge.base import KnowledgeBase
+from knowledge.base import KnowledgeBase, statement_texts
 from knowledge.documents import entry_id, parse_entry_id
-from knowledge.facts import facts_of
 from knowledge.lexical import LexicalIndex, terms
 from knowledge.records import Product, Source
 from knowledge.synonyms import expand
@@ -153,8 +152,7 @@ class Retriever:
         return vectors
 
     def _embed_unstored(self, records: Sequence[Product], known: Container[str]) -> dict[str, np.ndarray]:
-        texts = {f.vector_id: f.embed for p in records for f in facts_of("sku", p.id, p.model_dump(mode="json"))
-                 if f.embed and f.vector_id not in known}
+        texts = statement_texts(records, known)
         return dict(zip(texts, self.kb.embedder.embed_documents(list(texts.values()))))
 
     def warm(self, merchant: str) -> Future:
