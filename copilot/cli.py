@@ -229,11 +229,14 @@ def keys_list() -> None:
     import time
 
     parts = build(Settings())
+    try:
+        keys = parts.ledger.api_keys()
+    finally:
+        parts.close()
     now = time.time()
-    for key in parts.ledger.api_keys():
+    for key in keys:
         state = "revoked" if key.revoked else "expired" if not key.usable(now) else "active"
         console.print(f"{key.id}\t{key.role}\t{key.merchant or '-'}\t{key.label}\t{state}")
-    parts.close()
 
 
 @keys_app.command("revoke")

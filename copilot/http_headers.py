@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evals.report import STYLE as REPORT_STYLE
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 
 def source_hash(text: str) -> str:
@@ -36,16 +32,15 @@ def policy(**directives: str) -> str:
     return "; ".join(f"{name.replace('_', '-')} {value}" for name, value in directives.items())
 
 
+# What every page may do: talk to this origin only, no plugins, no base or form elsewhere, no framing.
+SAME_ORIGIN = {"connect_src": "'self'", "object_src": "'none'", "base_uri": "'none'",
+               "form_action": "'self'", "frame_ancestors": "'none'"}
 PAGE_POLICY = policy(
     default_src="'self'",
     script_src="'self'",
     style_src=f"'self' {source_hash(REPORT_STYLE)}",
     img_src="'self'",
-    connect_src="'self'",
-    object_src="'none'",
-    base_uri="'none'",
-    form_action="'self'",
-    frame_ancestors="'none'",
+    **SAME_ORIGIN,
 )
 CDN = "https://cdn.jsdelivr.net"
 DOCS_POLICY = policy(     # FastAPI's Swagger UI and ReDoc pages: CDN bundles, an inline start-up script
@@ -55,11 +50,7 @@ DOCS_POLICY = policy(     # FastAPI's Swagger UI and ReDoc pages: CDN bundles, a
     font_src="'self' https://fonts.gstatic.com",
     img_src="'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
     worker_src="'self' blob:",
-    connect_src="'self'",
-    object_src="'none'",
-    base_uri="'none'",
-    form_action="'self'",
-    frame_ancestors="'none'",
+    **SAME_ORIGIN,
 )
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 HEADERS = {
@@ -70,7 +61,7 @@ HEADERS = {
 
 
 class SecurityHeaders:
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], *,
+    def __init__(self, app: ASGIApp, *,
                  docs_paths: Iterable[str] = DOCS_PATHS) -> None:
         self.app = app
         self.docs_paths = frozenset(docs_paths)

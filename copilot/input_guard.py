@@ -19,7 +19,6 @@ temporary file) and handed to the app unchanged afterwards.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
 from tempfile import SpooledTemporaryFile
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -27,13 +26,9 @@ from urllib.parse import unquote_to_bytes
 import anyio.to_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from copilot.characters import flaw, flaws_in, shown
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+from copilot.characters import Flaw, flaw, flaws_in, shown
 
 MEMORY_BYTES = 1024 * 1024        # a body over this is kept in a temporary file while checked
 REPLAY_BYTES = 64 * 1024          # the size of the pieces the app then receives it in
@@ -43,7 +38,7 @@ Problem = dict[str, Any]
 
 
 class RefuseBadText:
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -71,12 +66,15 @@ class RefuseBadText:
 
 # -- what a string may be ----------------------------------------------------------------------
 
+def _type(found: Flaw) -> str:
+    return "string_surrogate" if found.surrogate else "string_control_character"
+
+
 def _problem(loc: list, text: str, *, free_text: bool, what: str = "") -> Problem | None:
     found = flaw(text, free_text=free_text)
     if found is None:
         return None
-    return {"type": "string_surrogate" if found.surrogate else "string_control_character",
-            "loc": loc, "msg": f"{what}{found}"}
+    return {"type": _type(found), "loc": loc, "msg": f"{what}{found}"}
 
 
 def _decoded(loc: list, data: bytes, *, free_text: bool, what: str = "") -> tuple[str, Problem | None]:
@@ -211,7 +209,7 @@ class _JsonCheck:
 
 
 def _json_problems(value: Any) -> list[Problem]:
-    return [{"type": "string_surrogate" if at.flaw.surrogate else "string_control_character",
+    return [{"type": _type(at.flaw),
              "loc": ["body", *(shown(p) if isinstance(p, str) else p for p in at.path)], "msg": str(at)}
             for at in flaws_in(value)[:MAX_ERRORS]]
 

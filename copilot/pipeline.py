@@ -121,8 +121,7 @@ class Pipeline:
         request = DraftRequest(merchant=req.merchant, message=req.message, history=history,
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
                                outfits=outfits, query_vector=vector, part_vectors=retrieved.part_vectors,
-                               fact_vectors=self.retriever.fact_vectors(req.merchant),
-                               categories=self.retriever.categories(req.merchant),
+                               fact_vectors=retrieved.fact_vectors, categories=retrieved.categories,
                                prompts=self._prompts(req), allowed_hosts=allowed)
         drafter, text, citations, unanswered = self.drafter, [], None, ()
         if drafter is not self.composer:
@@ -170,17 +169,18 @@ class Pipeline:
         """The query vector (once per message, shared with drafting) and the sources that fit
         the context budget, for everything the shopper asks (`question.read`: unanswered
         earlier turns and the message); for a question of several parts, each part's vector
-        too. The statements of the products a draft may quote are embedded here when this
-        is the first question to need them."""
+        too; and what drafting matches facts with, read here, off the event loop: the
+        merchant's fact vectors (the statements of the product in focus embedded now if the
+        warm-up has not reached it) and its categories."""
         question = read(req.message, req.history)
         vector = self.retriever.embed_turns(question.turns)
         found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
         sources = tuple(found[: tokens.fit([s.text for s in found], self.context_tokens)])
         focus = focus_of(question, sources, req.sku)
-        self.retriever.statement_vectors(req.merchant, [focus] if focus else [])
+        fact_vectors = self.retriever.statement_vectors(req.merchant, [focus] if focus else [])
         parts = {p.text: self.retriever.embed(p.text) for p in question.parts} \
             if len(question.parts) > 1 else {}
-        return Retrieved(vector, sources, parts)
+        return Retrieved(vector, sources, parts, fact_vectors, self.retriever.categories(req.merchant))
 
     def _prompts(self, req: AssistRequest) -> Mapping[str, PromptTemplate]:
         if req.prompts is not None:
@@ -195,6 +195,8 @@ class Retrieved:
     vector: np.ndarray                       # the question's embedding
     sources: tuple[Source, ...]
     part_vectors: dict[str, np.ndarray]      # part text -> its embedding, for questions of several parts
+    fact_vectors: dict[str, np.ndarray]      # the merchant's fact vectors by id
+    categories: frozenset[str]               # the merchant's product categories
 
 
 def _cited_numbers(sources: tuple[Source, ...], draft: str) -> list[str]:

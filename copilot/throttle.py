@@ -31,6 +31,8 @@ class FailedAuthThrottle:
     def check(self, client: str) -> None:
         """Raise `TooManyRequests` if the client has failed too often lately."""
         with self._lock:
+            if client not in self._failures:
+                return                    # no failure on record: nothing to keep for it
             failures = self._recent(client)
             if len(failures) >= self.limit:
                 wait = math.ceil(failures[0] + self.window_s - self._clock())

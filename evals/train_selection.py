@@ -55,11 +55,10 @@ def requests(folders: list[Path], *, eval_file: str, data_dir: Path) -> list[Ite
                     continue
                 req = AssistRequest(merchant=merchant, message=case.message, sku=case.sku, history=case.turns)
                 found = parts.pipeline.retrieve(req)
-                fact_vectors = parts.retriever.fact_vectors(merchant)
                 items.append((folder.name, case, DraftRequest(
                     merchant=merchant, message=case.message, history=case.turns, sources=found.sources,
                     sku_in_view=case.sku, query_vector=found.vector, part_vectors=found.part_vectors,
-                    fact_vectors=fact_vectors, categories=parts.retriever.categories(merchant))))
+                    fact_vectors=found.fact_vectors, categories=found.categories)))
     finally:
         parts.close()
     return items

@@ -20,10 +20,10 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
-from copilot.errors import ConfigError, StoreUnavailable, UnknownMerchant, UpstreamError
+from copilot.errors import ConfigError, UnknownMerchant, UpstreamError
 from copilot.names import check_label, check_name
 from copilot.settings import Settings
-from knowledge.store_guard import STORE_ERRORS, StoreGuard, guarded_read, guarded_write
+from knowledge.store_guard import STORE_ERRORS, StoreGuard, guarded_read, guarded_write, read_failure
 
 COLLECTION_PREFIX = "m-"
 FACTS_PREFIX = "f-"            # a merchant's fact vectors (knowledge.facts), by text hash
@@ -89,8 +89,7 @@ class VectorIndex:
         except (NotFoundError, ValueError):   # chroma raises one or the other by version
             raise UnknownMerchant(merchant) from None
         except STORE_ERRORS as err:
-            raise StoreUnavailable(f"the knowledge store failed to read ({err}); try again",
-                                   retry_after=5) from err
+            raise read_failure(err) from err
         made_by = (col.metadata or {}).get("embedder")
         if made_by != self._embedder_name:
             raise ConfigError(

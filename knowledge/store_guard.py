@@ -3,11 +3,10 @@ that keeps writes out of a store that just failed.
 
 A write is refused before it reaches Chroma when the disk holding the embedded store has
 less than `min_free_bytes` free, or while the breaker is open: after the store failed (a
-write, or a read: a store that fails to read is failing), for
-`rest_s` (default `COOL_DOWN_S`), no write enters Chroma (a store that failed mid-write may fail or stall
-again); the first write after that probes it, and a success closes the breaker. Reads always
-go through. The requests that do not need the store
-(`/healthz`, the ledger's) never wait on it.
+write, or a read: a store that fails to read is failing), no write enters Chroma for
+`rest_s` (default `COOL_DOWN_S`; a store that failed mid-write may fail or stall again); the
+first write after that probes it, and a success closes the breaker. Reads always go
+through. The requests that do not need the store (`/healthz`, the ledger's) never wait on it.
 """
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ from chromadb.errors import ChromaError
 from copilot.errors import StoreUnavailable
 
 COOL_DOWN_S = 30.0
+READ_RETRY_S = 5
 STORE_ERRORS = (ChromaError, OSError, sqlite3.Error)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +88,10 @@ def guarded_read(method: F) -> F:
             return method(self, *args, **kwargs)
         except STORE_ERRORS as err:
             self.guard.failed()
-            raise StoreUnavailable(f"the knowledge store failed to read ({err}); try again",
-                                   retry_after=5) from err
+            raise read_failure(err) from err
     return read  # type: ignore[return-value]
+
+
+def read_failure(err: Exception) -> StoreUnavailable:
+    """What a failed read of the store answers."""
+    return StoreUnavailable(f"the knowledge store failed to read ({err}); try again", retry_after=READ_RETRY_S)

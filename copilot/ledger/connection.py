@@ -58,8 +58,8 @@ class SqliteConnection:
             yield self._conn
 
     def _rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-        with self._lock, _unavailable_on_store_errors():
-            return self._conn.execute(sql, params).fetchall()
+        with self._read() as db:
+            return db.execute(sql, params).fetchall()
 
 
 @contextmanager

@@ -377,7 +377,8 @@ class SqliteLedger(SqliteConnection, SqliteRouting):
             key = to_api_key(rows[0])
             if key.revoked:
                 return key
-            db.execute("UPDATE api_keys SET revoked = TRUE, revoked_at = ? WHERE key_hash = ?", (now, key.key_hash))
+            revoked = to_api_key(db.execute("UPDATE api_keys SET revoked = TRUE, revoked_at = ? WHERE key_hash = ?"
+                                            " RETURNING *", (now, key.key_hash)).fetchone())
             writes.insert_audit(db, actor, "api_key.revoke", f"api_key:{key.id}",
                                 {"role": key.role, "merchant": key.merchant, "label": key.label})
-            return to_api_key(db.execute("SELECT * FROM api_keys WHERE key_hash = ?", (key.key_hash,)).fetchone())
+            return revoked

@@ -10,6 +10,7 @@ from copilot.auth import key_hash, new_key, require
 from copilot.deps import Caller, Parts
 from copilot.http_errors import API_ERRORS
 from copilot.ledger import ApiKey
+from copilot.names import LABEL_MAX_CHARS
 from copilot.sessions import COOKIE, MAX_AGE_S
 
 router = APIRouter(prefix="/v1", tags=["auth"], responses=API_ERRORS)
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["auth"], responses=API_ERRORS)
 class NewKey(BaseModel):
     role: str = Field(description="agent | merchant | trainer | admin")
     merchant: str | None = Field(None, description="the merchant it acts for (all roles but admin)")
-    label: str = Field(min_length=1, max_length=100, description="who holds it, in any language (小王)")
+    label: str = Field(min_length=1, max_length=LABEL_MAX_CHARS, description="who holds it, in any language (小王)")
     expires_in_days: float | None = Field(None, gt=0, le=3650, description="none: until revoked")
 
 

@@ -57,7 +57,6 @@ def knowledge_gaps(merchant: str, parts: Parts, caller: Caller, limit: int = 200
     """Shopper questions a draft found no answer to in this merchant's knowledge, newest first:
     what to add to the catalog, policies or FAQs."""
     require(caller, roles={"merchant", "trainer"}, merchant=merchant)
-    parts.kb.require_merchant(merchant)
     return {"items": [dataclasses.asdict(g) for g in parts.ledger.knowledge_gaps(merchant, limit=limit)]}
 
 
@@ -72,7 +71,6 @@ def _kind_routes(path: str, kind: Kind) -> None:
         """All-or-nothing: any bad record rejects the whole upload (422 lists every problem).
         The products' statements are embedded in the background after it (`Retriever.warm`)."""
         require(caller, roles={"merchant", "trainer"}, merchant=merchant)
-        parts.kb.require_merchant(merchant)
         payload = [(f.filename or "upload", f.file.read(MAX_UPLOAD_BYTES + 1)) for f in files]
         report = parts.kb.ingest(merchant, kind, payload).to_dict()
         if kind == "sku":

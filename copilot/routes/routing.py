@@ -68,7 +68,6 @@ def get_thresholds(merchant: str, parts: Parts, caller: Caller) -> dict:
 def put_thresholds(merchant: str, body: EscalationThresholds, parts: Parts, caller: Caller) -> dict:
     """Per-merchant escalation thresholds; read by every message that arrives afterwards."""
     require(caller, roles={"merchant"}, merchant=merchant)
-    parts.kb.require_merchant(merchant)
     saved = parts.ledger.set_thresholds(
         merchant, Thresholds(escalate_level=body.escalate_level, level_cutoffs=body.level_cutoffs),
         actor=caller.label)
@@ -79,7 +78,6 @@ def put_thresholds(merchant: str, body: EscalationThresholds, parts: Parts, call
 def put_group(merchant: str, body: NewGroup, parts: Parts, caller: Caller) -> dict:
     """Create or replace an agent group (same id replaces it)."""
     require(caller, roles={"merchant"}, merchant=merchant)
-    parts.kb.require_merchant(merchant)
     group = parts.ledger.put_group(merchant, id=body.id, name=body.name or body.id,
                                    skills=list(dict.fromkeys(body.skills)), senior=body.senior,
                                    default=body.default)
@@ -97,7 +95,6 @@ def list_groups(merchant: str, parts: Parts, caller: Caller) -> list[dict]:
 def put_agent(merchant: str, body: NewAgent, parts: Parts, caller: Caller) -> dict:
     """Create or replace an agent; one created online takes its group's waiting conversations."""
     require(caller, roles={"merchant"}, merchant=merchant)
-    parts.kb.require_merchant(merchant)
     agent = parts.ledger.put_agent(merchant, id=body.id, name=body.name or body.id, group=body.group,
                                    online=body.online)
     parts.ledger.audit(caller.label, "agent.put", f"{merchant}/{body.id}", asdict(agent))

@@ -29,7 +29,6 @@ def _view(parts: Parts, merchant: str) -> dict:
 def list_slots(merchant: str, parts: Parts, caller: Caller) -> dict:
     """Every category's outfit slot (read by meaning, or set by the merchant) and the slots there are."""
     require(caller, roles=EDITORS, merchant=merchant)
-    parts.kb.require_merchant(merchant)
     return _view(parts, merchant)
 
 
@@ -38,7 +37,6 @@ def upload_slots(merchant: str, parts: Parts, caller: Caller,
                  file: UploadFile = File(description=f"{FILE_NAME}: header category,slot")) -> dict:
     """Set the slots of the categories the file names (others keep theirs); all or nothing."""
     require(caller, roles=EDITORS, merchant=merchant)
-    parts.kb.require_merchant(merchant)
     settings = parse_slot_settings(file.filename or FILE_NAME, file.file.read(MAX_UPLOAD_BYTES + 1))
     parts.kb.set_slot_settings(merchant, parts.kb.slot_settings(merchant) | settings)
     return _view(parts, merchant)
@@ -48,7 +46,6 @@ def upload_slots(merchant: str, parts: Parts, caller: Caller,
 def clear_slot(merchant: str, category: str, parts: Parts, caller: Caller) -> dict:
     """Drop the merchant's setting for one category: its slot is read by meaning again."""
     require(caller, roles=EDITORS, merchant=merchant)
-    parts.kb.require_merchant(merchant)
     settings = parts.kb.slot_settings(merchant)
     if category not in settings:
         raise NotFound(f"category {category!r} has no slot setting of merchant {merchant!r}")

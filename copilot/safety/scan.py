@@ -28,7 +28,7 @@ _PLUS = re.compile(r"[➕✚十](?=[\u4e00-\u9fffa-z])")   # "➕薇", "✚v": �
 _INSIDE_WORD = re.compile(r"(?<=[\w\u4e00-\u9fff])[*·•_~.\-|/\\]+(?=[\w\u4e00-\u9fff])")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _SYMBOLS = frozenset({"So", "Sk", "Cf"})     # emoji and other symbols people pad words with
-_CN_DIGIT = str.maketrans("零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "00123456789112345678" + "9")
+_CN_DIGIT = str.maketrans("零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "001234567891123456789")
 _CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{7,}")
 
 
