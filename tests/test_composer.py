@@ -129,6 +129,18 @@ async def test_the_refund_time_comes_from_the_refund_clause(beanhouse):
     assert "1-3个工作日" in done["text"]
 
 
+async def test_a_service_question_is_answered_by_the_stores_terms_not_a_close_product_fact(beanhouse):
+    done = await draft(beanhouse, "闻着花香挺淡的 我不太喜欢这个风味 没拆能退吗")
+    assert "未拆封的签收后7天内可无理由退货" in done["text"] and "茉莉" not in done["text"]
+    done = await draft(beanhouse, "退货已经寄回去了 钱几天能退到", sku=None)   # the refund clause, not the returns window
+    assert "48小时" in done["text"] and "签收后7天内" not in done["text"]
+
+
+async def test_a_time_the_shopper_states_gets_the_cut_off_time(beanhouse):
+    done = await draft(beanhouse, "下午四点多拍的 今天能发吗")
+    assert "15:00" in done["text"] and "shipping" in done["citations"]
+
+
 async def test_no_answer_says_the_agent_will_check_and_names_the_gap(beanhouse):
     done = await draft(beanhouse, "能开增值税专用发票吗")
     assert done["text"] == DEFAULT_VOICE.no_answer and "核实" in done["text"]

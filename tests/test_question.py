@@ -42,10 +42,19 @@ def test_a_multi_part_question_is_split_where_each_part_asks():
     assert len(short) == 1 and "quality" in short[0].kinds
 
 
-def test_a_time_the_shopper_states_is_context_not_a_question_of_its_own():
+def test_a_time_the_shopper_states_is_context_that_asks_for_the_cut_off():
     (part,) = split("昨晚10点拍的 今天能发吗")
-    assert part.asking == "今天能发吗" and "clock" not in part.kinds
+    assert part.asking == "今天能发吗" and "clock" in part.kinds and "shipping" in part.kinds
     assert "clock" in kinds_asked("4点半下单今天能发吗")      # a time in the asking words asks a cut-off
+    assert kinds_asked("昨晚10点拍的") == ()                 # a time alone asks nothing
+
+
+def test_a_service_named_before_a_question_is_its_context_not_a_question():
+    (refund,) = split("退货已经寄回去了 钱多久能退回来")
+    assert refund.asking == "钱多久能退回来" and set(refund.kinds) == {"duration", "refund"}
+    (damaged,) = split("快递刚到 盒子压坏了 咋办")            # asks nothing of its own: the service is the topic
+    assert "shipping" in damaged.kinds
+    assert [p.kinds for p in split("发票")] == [("invoice",)]  # a service alone, last, is asked
 
 
 def test_english_is_split_on_punctuation_and_on_and_before_a_question_word():

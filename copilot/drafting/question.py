@@ -67,19 +67,19 @@ ANSWER_KINDS: tuple[AnswerKind, ...] = (
     _k("age", "几岁|多大的宝宝|多大宝宝|多大的孩子|月龄|年龄|适合多大|几个月宝宝|几个月的|几个月大|宝宝能|孩子能|小孩能"
               "|小朋友|儿童|娃"
               "|age|years old|kids|child", "岁 月龄 个月 月"),
-    _k("fee", "运费|邮费|包邮|费用|收费|补偿|赔|多少钱|要钱|抵多少|shipping fee|fee|charge|free shipping", "元 块"),
+    _k("fee", "运费|邮费|包邮|费用|收费|补偿|赔|多少钱|要钱|加钱|抵多少|shipping fee|fee|charge|free shipping", "元 块"),
     # Whether the product suits the shopper, a pet, a skin, a room: the store's 适用/适合 attributes.
     _k("fit", "能吃|能用|能穿|能戴|能涂|可以吃|可以用|适合|适用|合适吗|能不能用|suitable|suit|fit for|ok for",
        "", "", "适用|适合"),
     _k("percent", "几个点|百分之几|浓度|多少%|百分比|percent|percentage|concentration", "%"),
     _k("clock", "几点|什么时间|截单|截止时间|what time|cut-off|cutoff"),
     # Service questions: answered by a policy clause or FAQ holding the store's words for them.
-    _k("returns", "退货|退换|能退|可以退|退吗|退不退|无理由|不想要了|return", "", "退货|退换|无理由|不支持退"),
-    _k("refund", "退款|退钱|钱|到账|refund|money back", "", "退款|到账|原路"),
+    _k("returns", "退货|退换|能退|可以退|退吗|退不退|无理由|不想要了|return", "", "退|无理由"),
+    _k("refund", "退款|退钱|到账|多久到账|几天到账|退回来|能退到|退给我|refund|money back", "", "退款|到账|原路"),
     _k("exchange", "换货|换码|换个|能换|换吗|exchange|swap", "", "换货|更换|换码"),
     _k("shipping", "发货|发出|寄出|能发|发吗|几天到|多久到|没到|还没到|没收到|到哪了|快递|物流|送到|寄到|配送"
                    "|ship|deliver|arrive",
-       "", "发货|快递|物流|送达|配送|寄"),
+       "", "发货|发出|发往|快递|物流|送达|配送|寄"),
     _k("invoice", "发票|开票|专票|抬头|invoice|receipt", "", "发票"),
     _k("warranty", "保修|质保|维修|修吗|warranty|repair", "", "保修|质保|维修"),
     _k("quality", "坏了|坏掉|弄坏|故障|不能用|用不了|不工作|不充电|不开机|质量问题|破损|碎了|漏液|漏水|裂了|断了|开胶"
@@ -91,6 +91,9 @@ ANSWER_KINDS: tuple[AnswerKind, ...] = (
 )
 KINDS_BY_NAME = {k.name: k for k in ANSWER_KINDS}
 GENERAL_KINDS = {"yesno", "procedure", "what"}   # they ask, but not for any kind of answer in particular
+# Services a policy or FAQ answers; named alone before a question, they are its context
+# ("退货寄回去了 钱多久到", "快递到了 漏了咋办"), not a question of their own.
+TOPIC_KINDS = frozenset(k.name for k in ANSWER_KINDS if k.markers)
 
 # Words that greet or thank and ask nothing; a message of only these is small talk.
 GREETINGS = ("你好", "您好", "在吗", "在么", "在不在", "在嘛", "在没", "有人吗", "有人在吗", "有人没", "有人不",
@@ -161,14 +164,13 @@ def split(text: str, language: Language = "zh") -> tuple[Part, ...]:
     before it that do not ("175 70kg 平时穿L 这个拍几码" is one part)."""
     parts: list[Part] = []
     pending: list[str] = []
-    for segment in (s.strip() for s in _SEGMENT[language].split(text)):
-        if not segment:
-            continue
+    segments = [s.strip() for s in _SEGMENT[language].split(text) if s.strip()]
+    for n, segment in enumerate(segments, start=1):
         kinds = kinds_asked(segment)
-        if not kinds:
+        if not kinds or (n < len(segments) and set(kinds) <= TOPIC_KINDS):
             pending.append(segment)
             continue
-        parts.append(Part(" ".join([*pending, segment]), kinds, segment))
+        parts.append(Part(" ".join([*pending, segment]), _with_context(kinds, pending), segment))
         pending = []
     if pending:
         if parts:
@@ -177,6 +179,16 @@ def split(text: str, language: Language = "zh") -> tuple[Part, ...]:
         else:
             parts.append(Part(" ".join(pending), ()))
     return tuple(_merged(parts))
+
+
+def _with_context(kinds: tuple[str, ...], context: list[str]) -> tuple[str, ...]:
+    """What a segment asks, with the services its context names when it names none itself
+    ("快递到了 箱子压扁了 咋办") and, when the context states a time ("下午5点拍的 今天能发吗"),
+    the cut-off time it is measured against."""
+    named = [] if TOPIC_KINDS & set(kinds) else [k for c in context for k in kinds_asked(c) if k in TOPIC_KINDS]
+    if any(_CLOCK_ASKED.search(c) for c in context):
+        named.append("clock")
+    return tuple(dict.fromkeys((*kinds, *named)))
 
 
 def kinds_asked(text: str) -> tuple[str, ...]:
@@ -214,8 +226,14 @@ def answers_kind(kind: str, part: str, text: str, about: str = "") -> bool:
     if found.keys:
         return part == "attribute" and any(k in about for k in found.keys)
     if found.markers:
-        return part in ("clause", "faq") and any(m in f"{about} {text}" for m in found.markers)
+        where = f"{about} {text}" if part in ("clause", "faq") else about if part == "attribute" else ""
+        return any(m in where for m in found.markers)
     return bool(found.units) and not units_in(text).isdisjoint(found.units)
+
+
+def says_topic(kind: str, text: str) -> bool:
+    """Whether a text uses the store's words for a service (`AnswerKind.markers`)."""
+    return any(m in text for m in KINDS_BY_NAME[kind].markers)
 
 
 def units_in(text: str) -> set[str]:

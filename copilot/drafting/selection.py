@@ -24,7 +24,7 @@ import numpy as np
 
 from copilot import safety
 from copilot.drafting import features
-from copilot.drafting.question import GENERAL_KINDS, KINDS_BY_NAME, Part, Question, weights
+from copilot.drafting.question import GENERAL_KINDS, KINDS_BY_NAME, TOPIC_KINDS, Part, Question, says_topic, weights
 from copilot.errors import ConfigError
 from knowledge.facts import Fact, facts_of
 from knowledge.records import Source
@@ -37,6 +37,9 @@ RUNNER_UP_P = 0.05         # a further fact of the best's source: at least this 
 OTHER_SOURCE_P = 0.3       # ... and this likely when it comes from another source
 PART_WEIGHT_WHOLE = 1.0    # the whole question's vector, against 1 for the part's own
 TOPIC_P = 0.02             # a holder of an asked service topic, when no fact reaches ANSWER_P
+# Services only the store's terms answer; a quality problem may be answered by the product's
+# own facts too (its waterproof rating, its care), so it is not among them.
+GATED_TOPICS = TOPIC_KINDS - {"quality"}
 NAMED_CHARS = 3            # characters of its title a message must hold to name another product ...
 NAMED_MARGIN = 2           # ... and this many more than of the product in view
 _WORD = re.compile(r"[a-z0-9]+")
@@ -106,8 +109,8 @@ def select(question: Question, sources: Sequence[Source], *, sku_in_view: str | 
     unanswered: list[str] = []
     for part in question.parts:
         own = part_vectors.get(part.text)
-        ranked = rank(part, question, cands, sims if own is None else
-                      cands.vectors_sims(_blend(query_vector, own), fact_vectors), scorer)
+        ranked = on_topic(part, rank(part, question, cands, sims if own is None else
+                                     cands.vectors_sims(_blend(query_vector, own), fact_vectors), scorer))
         if ranked and ranked[0].score < ANSWER_P:
             ranked = [c for c in ranked if _holds_topic(part, c)][:1]
         if ranked and (ranked[0].score >= ANSWER_P or _holds_topic(part, ranked[0])):
@@ -124,6 +127,28 @@ def _blend(whole: np.ndarray | None, part: np.ndarray) -> np.ndarray:
         return part
     total = whole * PART_WEIGHT_WHOLE + part
     return total / (np.linalg.norm(total) or 1.0)
+
+
+def on_topic(part: Part, ranked: list[ScoredFact]) -> list[ScoredFact]:
+    """A part asking about a service (returns, a refund, shipping, ...) is answered by the
+    store's words for it: the facts that hold them, when one is likely enough (`TOPIC_P`);
+    a product's look or an unrelated FAQ that happens to be close in meaning is not an answer.
+    A clause under a title naming several services must say the one asked itself ("退款" in
+    "退换货与退款规则" does not make its returns-window clause a refund answer)."""
+    topics = {k for k in part.kinds if k in GATED_TOPICS}
+    holders = [c for c in ranked if c.score >= TOPIC_P and _on(topics, c.fact)] if topics else []
+    return holders or ranked
+
+
+def _on(topics: set[str], fact: Fact) -> bool:
+    """Whether a fact is about one of `topics`: it says so, or what it is under (an attribute
+    key, a policy's title and heading) says so and names no other service."""
+    if fact.part not in ("clause", "faq", "attribute"):
+        return False
+    if any(says_topic(k, fact.text) for k in topics if fact.part != "attribute"):
+        return True
+    return any(says_topic(k, fact.about) for k in topics) and \
+        not any(says_topic(k, fact.about) for k in GATED_TOPICS - topics)
 
 
 def _holds_topic(part: Part, scored: ScoredFact) -> bool:
