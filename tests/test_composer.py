@@ -11,11 +11,12 @@ import pytest
 
 from copilot.drafting import DraftRequest, Drafter, features
 from copilot.drafting.composer import Composer
-from copilot.drafting.selection import Scorer
+from copilot.drafting.question import read
+from copilot.drafting.selection import Scorer, focus_of
 from copilot.drafting.voice import DEFAULT_VOICE, ENGLISH_VOICE, Voice
 from copilot.pipeline import AssistRequest, Pipeline
 from copilot.turns import Turn
-from knowledge.records import Faq, Policy, Product
+from knowledge.records import Faq, Policy, Product, Source
 
 MERCHANT = "beanhouse"
 BEANS = Product(
@@ -164,6 +165,15 @@ async def test_an_answered_earlier_question_is_not_asked_again(beanhouse):
 async def test_another_product_named_by_the_shopper_is_the_one_answered(beanhouse):
     done = await draft(beanhouse, "那个曼特宁深烘的冲煮水温多少")
     assert "86-88℃" in done["text"] and "CF-12" in done["citations"]
+
+
+def test_a_size_named_in_two_letters_names_that_variant():
+    def sku(sku_id: str, title: str) -> Source:
+        return Source(id=sku_id, kind="sku", title=title, text=title, score=1.0,
+                      record={"sku_id": sku_id, "title": title, "attributes": {}})
+    small, large = sku("PT-L", "云朵拉拉裤 L码 54片"), sku("PT-XL", "云朵拉拉裤 XL码 44片")
+    assert focus_of(read("云朵拉拉裤XL码的一包多少片"), [small, large], "PT-L") == large
+    assert focus_of(read("云朵拉拉裤一包多少片"), [small, large], "PT-L") == small
 
 
 async def test_a_bare_follow_up_carries_the_earlier_question(beanhouse):

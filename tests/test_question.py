@@ -16,7 +16,7 @@ from copilot.turns import Turn
     ("偏远地区运费多少", "fee"), ("几点前下单当天发", "clock"), ("浓度几个点", "percent"),
     ("拆了还能退吗", "returns"), ("钱什么时候到账", "refund"), ("发票怎么开", "invoice"),
     ("用了三天就坏了", "quality"), ("how long does shipping take", "duration"), ("我家猫才3个月 能吃这个不", "fit"),
-    ("充满电能用多久", "duration"),
+    ("充满电能用多久", "duration"), ("这个颜色怎么拍不了", "stock"),
 ])
 def test_the_kind_of_answer_a_question_wants(text, kind):
     assert kind in kinds_asked(text)

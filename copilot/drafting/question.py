@@ -46,7 +46,7 @@ def _norm(text: str) -> str:
 
 ANSWER_KINDS: tuple[AnswerKind, ...] = (
     _k("price", "多少钱|多钱|价格|价钱|什么价|啥价|块钱|几元|售价|卖多少|现价|how much is|how much does|price|cost"),
-    _k("stock", "有货|有没有货|没货|无货|现货|库存|缺货|断货|补货|卖完|售罄|还有吗|还有没有|还有没|到货"
+    _k("stock", "有货|有没有货|没货|无货|现货|库存|缺货|断货|补货|卖完|售罄|还有吗|还有没有|还有没|到货|拍不了|拍不下|买不了"
                 "|in stock|available|sold out|restock|out of stock"),
     _k("weight", "多少克|几克|多重|重量|净含量|克数|几斤|多少斤|几公斤|多少g|重不重|沉不沉|重吗|沉吗"
                  "|how heavy|weigh|weight|grams",

@@ -216,10 +216,11 @@ def focus_of(question: Question, sources: Sequence[Source], sku_in_view: str | N
 
 def _covered(text: str, title: str) -> int:
     """How many characters of `text` the title names: those in Chinese substrings of two or more
-    that the title contains, and Latin or digit words of three or more that are words of the title."""
+    that the title contains, and Latin or digit words of two or more that are words of the
+    title ("xl", "010")."""
     text, title = text.lower(), title.lower()
     title_words = set(_WORD.findall(title))
-    covered = sum(len(w) for w in _WORD.findall(text) if len(w) >= 3 and w in title_words)
+    covered = sum(len(w) for w in _WORD.findall(text) if len(w) >= 2 and w in title_words)
     for run in _HAN.findall(text):
         spans: set[int] = set()
         for i in range(len(run)):
