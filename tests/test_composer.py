@@ -11,11 +11,12 @@ import pytest
 
 from copilot.drafting import DraftRequest, Drafter, features
 from copilot.drafting.composer import Composer
-from copilot.drafting.question import read
-from copilot.drafting.selection import Scorer, focus_of
+from copilot.drafting.question import Part, read
+from copilot.drafting.selection import ScoredFact, Scorer, _answers, focus_of
 from copilot.drafting.voice import DEFAULT_VOICE, ENGLISH_VOICE, Voice
 from copilot.pipeline import AssistRequest, Pipeline
 from copilot.turns import Turn
+from knowledge.facts import Fact
 from knowledge.records import Faq, Policy, Product, Source
 
 MERCHANT = "beanhouse"
@@ -279,3 +280,18 @@ async def test_a_clause_about_other_categories_does_not_ride_along(beanhouse):
     done = await draft(beanhouse, "能退吗", sku="GR-3")
     assert "器具类商品签收后7天内可无理由退货" in done["text"], done["text"]
     assert "咖啡豆" not in done["text"], done["text"]
+
+
+def test_a_runner_up_with_another_value_of_the_answered_kind_is_left_out_unless_about_as_likely():
+    policy = Source(id="refunds", kind="policy", title="退款说明", text="", score=1.0, record={})
+
+    def clause(text: str, score: float) -> ScoredFact:
+        return ScoredFact(Fact("refunds", "policy", "clause", text, about="退款说明"), policy, score)
+
+    best = clause("仓库签收退货后48小时内原路退款。", 0.9)
+    other_case = clause("未发货订单申请退款，2小时内处理。", 0.2)       # another duration, far less likely
+    how = clause("退款原路退回到支付账户。", 0.2)                        # no duration: it adds, not contradicts
+    part = Part("钱多久退回来", ("duration", "refund"), "钱多久退回来")
+    assert _answers(part, [best, other_case, how], features.Scope()) == [best, how]
+    close = clause("已发货订单拒收的，退回仓库后72小时内退款。", 0.6)   # as likely: both are quoted
+    assert _answers(part, [best, close], features.Scope()) == [best, close]

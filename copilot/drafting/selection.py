@@ -36,6 +36,7 @@ HOLDER_P = 0.15            # the best holder of an asked kind of answer, when th
 RUNNER_UP_P = 0.05         # a further fact of the best's source: at least this likely ...
 OTHER_SOURCE_P = 0.3       # ... and this likely when it comes from another source
 PART_WEIGHT_WHOLE = 1.0    # the whole question's vector, against 1 for the part's own
+RIVAL_SHARE = 0.3          # a runner-up with another value of the kind the best answers: this share of its score
 TOPIC_P = 0.02             # a holder of an asked service topic, when no fact reaches ANSWER_P
 # Services only the store's terms answer; a quality problem may be answered by the product's
 # own facts too (its waterproof rating, its care), so it is not among them.
@@ -235,8 +236,11 @@ def _covered(text: str, title: str) -> int:
 def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> list[ScoredFact]:
     """The best fact of a part; the best holder of each kind of answer it asks for that the
     best does not hold; the next two when likely enough (`RUNNER_UP_P`, or `OTHER_SOURCE_P`
-    from another source than the best's). Besides the best, none is a policy clause or FAQ
-    about other categories than the product in focus's (`scope`)."""
+    from another source than the best's), but not one that gives another value of a kind
+    already answered ("2小时" beside "48小时") unless it has a fair share of the best's
+    likelihood (`RIVAL_SHARE`).
+    Besides the best, none is a policy clause or FAQ about other categories than the
+    product in focus's (`scope`)."""
     best = ranked[0]
     ranked = [best] + [c for c in ranked[1:] if not scope.about_others(c.fact)]
     out = [best]
@@ -247,6 +251,9 @@ def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> lis
         holder = next((c for c in ranked if features.holds(kind, c.fact) and c.score >= HOLDER_P), None)
         if holder is not None:
             out.append(holder)
+    answered = [k for k in part.kinds if k in features.UNIT_KINDS
+                and any(features.holds(k, c.fact) for c in out)]
     out += [c for c in ranked[1:3] if c not in out and c.score >= RUNNER_UP_P
-            and (c.fact.source_id == best.fact.source_id or c.score >= OTHER_SOURCE_P)]
+            and (c.fact.source_id == best.fact.source_id or c.score >= OTHER_SOURCE_P)
+            and (c.score >= RIVAL_SHARE * best.score or not any(features.holds(k, c.fact) for k in answered))]
     return out
