@@ -12,7 +12,7 @@ import pytest
 from copilot.drafting import DraftRequest, Drafter, features
 from copilot.drafting.composer import Composer
 from copilot.drafting.question import Part, read
-from copilot.drafting.selection import ScoredFact, Scorer, _answers, focus_of
+from copilot.drafting.selection import ScoredFact, Scorer, _answers, focus_of, on_topic
 from copilot.drafting.voice import DEFAULT_VOICE, ENGLISH_VOICE, Voice
 from copilot.pipeline import AssistRequest, Pipeline
 from copilot.turns import Turn
@@ -295,3 +295,16 @@ def test_a_runner_up_with_another_value_of_the_answered_kind_is_left_out_unless_
     assert _answers(part, [best, other_case, how], features.Scope()) == [best, how]
     close = clause("已发货订单拒收的，退回仓库后72小时内退款。", 0.6)   # as likely: both are quoted
     assert _answers(part, [best, close], features.Scope()) == [best, close]
+
+
+def test_a_service_answer_that_also_holds_the_time_asked_comes_first():
+    shipping = Source(id="shipping", kind="policy", title="发货说明", text="", score=1.0, record={})
+
+    def clause(text: str, score: float) -> ScoredFact:
+        return ScoredFact(Fact("shipping", "policy", "clause", text, about="发货说明"), shipping, score)
+
+    merged = clause("同一地址的多个订单会合并发货。", 0.3)
+    cut_off = clause("每天16:00前付款的订单当天发货。", 0.1)
+    look = ScoredFact(Fact("CF-11", "sku", "attribute", "柑橘、茉莉花香", about="风味"), shipping, 0.5)
+    part = Part("下午三点拍的 今天能发吗", ("shipping", "yesno", "clock"), "今天能发吗")
+    assert on_topic(part, [look, merged, cut_off]) == [cut_off, merged]

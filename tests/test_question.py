@@ -55,6 +55,10 @@ def test_a_service_named_before_a_question_is_its_context_not_a_question():
     (damaged,) = split("快递刚到 盒子压坏了 咋办")            # asks nothing of its own: the service is the topic
     assert "shipping" in damaged.kinds
     assert [p.kinds for p in split("发票")] == [("invoice",)]  # a service alone, last, is asked
+    (late,) = split("买了4天还没到 别的东西都是隔天到的")      # ... and so is one nothing asks after
+    assert late.kinds == ("shipping",)
+    (broken,) = split("用了一周就坏了 咋办")                    # "咋办" asks about the problem named before it
+    assert broken.asking == "用了一周就坏了 咋办" and "quality" in broken.kinds
 
 
 def test_english_is_split_on_punctuation_and_on_and_before_a_question_word():

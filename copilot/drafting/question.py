@@ -170,14 +170,17 @@ def split(text: str, language: Language = "zh") -> tuple[Part, ...]:
         if not kinds or (n < len(segments) and set(kinds) <= TOPIC_KINDS):
             pending.append(segment)
             continue
-        parts.append(Part(" ".join([*pending, segment]), _with_context(kinds, pending), segment))
+        # "坏了 咋办": a segment asking nothing in particular asks about the service named before it
+        topics = [p for p in pending if kinds_asked(p)] if set(kinds) <= GENERAL_KINDS else []
+        parts.append(Part(" ".join([*pending, segment]), _with_context(kinds, pending), " ".join([*topics, segment])))
         pending = []
     if pending:
         if parts:
             last = parts.pop()
             parts.append(Part(f"{last.text} {' '.join(pending)}", last.kinds, last.asking))
-        else:
-            parts.append(Part(" ".join(pending), ()))
+        else:   # a service named and nothing asked after it ("买了4天还没到 别的都是隔天到的")
+            topics = [p for p in pending if kinds_asked(p)]
+            parts.append(Part(" ".join(pending), _with_context((), topics), " ".join(topics)))
     return tuple(_merged(parts))
 
 

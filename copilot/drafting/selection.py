@@ -135,10 +135,12 @@ def on_topic(part: Part, ranked: list[ScoredFact]) -> list[ScoredFact]:
     store's words for it: the facts that hold them, when one is likely enough (`TOPIC_P`);
     a product's look or an unrelated FAQ that happens to be close in meaning is not an answer.
     A clause under a title naming several services must say the one asked itself ("退款" in
-    "退换货与退款规则" does not make its returns-window clause a refund answer)."""
+    "退换货与退款规则" does not make its returns-window clause a refund answer). Those that
+    also hold the rest of what is asked (a cut-off time, a duration) come first."""
     topics = {k for k in part.kinds if k in GATED_TOPICS}
     holders = [c for c in ranked if c.score >= TOPIC_P and _on(topics, c.fact)] if topics else []
-    return holders or ranked
+    measures = [k for k in part.kinds if k not in TOPIC_KINDS and k not in GENERAL_KINDS]
+    return sorted(holders, key=lambda c: not any(features.holds(k, c.fact) for k in measures)) or ranked
 
 
 def _on(topics: set[str], fact: Fact) -> bool:
