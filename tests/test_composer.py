@@ -308,3 +308,12 @@ def test_a_service_answer_that_also_holds_the_time_asked_comes_first():
     look = ScoredFact(Fact("CF-11", "sku", "attribute", "柑橘、茉莉花香", about="风味"), shipping, 0.5)
     part = Part("下午三点拍的 今天能发吗", ("shipping", "yesno", "clock"), "今天能发吗")
     assert on_topic(part, [look, merged, cut_off]) == [cut_off, merged]
+
+
+def test_returns_and_exchanges_under_one_title_are_one_service():
+    policy = Source(id="returns", kind="policy", title="7天无理由退换货", text="", score=1.0, record={})
+    terms = ScoredFact(Fact("returns", "policy", "clause", "吊牌完好、未洗涤的，签收后7天内可申请。",
+                            about="7天无理由退换货 退换条件"), policy, 0.1)
+    look = ScoredFact(Fact("TS-1", "sku", "attribute", "纯棉", about="面料"), policy, 0.4)
+    part = Part("穿了一次 还能退吗", ("returns", "yesno"), "还能退吗")
+    assert on_topic(part, [look, terms]) == [terms]

@@ -41,6 +41,9 @@ TOPIC_P = 0.02             # a holder of an asked service topic, when no fact re
 # Services only the store's terms answer; a quality problem may be answered by the product's
 # own facts too (its waterproof rating, its care), so it is not among them.
 GATED_TOPICS = TOPIC_KINDS - {"quality"}
+# Returns and exchanges are one service in a store's terms ("7天无理由退换货"): a title naming
+# both still answers either.
+ONE_SERVICE = frozenset({"returns", "exchange"})
 NAMED_CHARS = 3            # characters of its title a message must hold to name another product ...
 NAMED_MARGIN = 2           # ... and this many more than of the product in view
 _WORD = re.compile(r"[a-z0-9]+")
@@ -150,8 +153,8 @@ def _on(topics: set[str], fact: Fact) -> bool:
         return False
     if any(says_topic(k, fact.text) for k in topics if fact.part != "attribute"):
         return True
-    return any(says_topic(k, fact.about) for k in topics) and \
-        not any(says_topic(k, fact.about) for k in GATED_TOPICS - topics)
+    others = GATED_TOPICS - topics - (ONE_SERVICE if topics <= ONE_SERVICE else set())
+    return any(says_topic(k, fact.about) for k in topics) and not any(says_topic(k, fact.about) for k in others)
 
 
 def _holds_topic(part: Part, scored: ScoredFact) -> bool:
