@@ -7,9 +7,12 @@ the kind of answer, the part of the source, priors). Its weights are data, not c
 labelled merchants, with their names and the date in the file.
 
 Each part gets its best fact when that is likely enough to answer (`ANSWER_P`); a part
-without one is left unanswered (the composer says the agent will check). The best
-holder of each kind of answer the part asks for (a duration, a weight) joins it, and so
-does a runner-up nearly as likely. The price and the stock status answer only when asked.
+without one is left unanswered (the composer says the agent will check). A part asking
+about a service (returns, a refund, shipping, an invoice, a warranty) is answered from the
+store's terms for it (`on_topic`), not from a product fact that is merely close in meaning.
+The best holder of each kind of answer the part asks for (a duration, a weight) joins it,
+and so does a likely runner-up that does not contradict it. The price and the stock
+status answer only when asked.
 """
 from __future__ import annotations
 
