@@ -49,10 +49,11 @@ def merchants_list() -> None:
         console.print(f"{merchant}\t{name}")
 
 
-def ingest_paths(kb, merchant: str, paths: list[Path]) -> list[dict]:
+def ingest_paths(kb, merchant: str, paths: list[Path], *, statements: bool = True) -> list[dict]:
     """Ingest files and merchant folders (catalog, policies/, faqs), one upload per kind, then
-    embed the products' statements (a server does that in the background); a folder's
-    `slots.csv` (outfit slot settings) is checked first and set after them."""
+    embed the products' statements (a server does that in the background; with `statements`
+    false they are left to the first question about each product); a folder's `slots.csv`
+    (outfit slot settings) is checked first and set after them."""
     slot_files = [p / SLOT_FILE for p in paths if p.is_dir() and (p / SLOT_FILE).is_file()]
     settings = {k: v for f in slot_files for k, v in parse_slot_settings(str(f), f.read_bytes()).items()}
     by_kind: dict[str, list[tuple[str, bytes]]] = {}
@@ -64,7 +65,7 @@ def ingest_paths(kb, merchant: str, paths: list[Path]) -> list[dict]:
             task = bar.add_task(f"embedding {kind}", total=None)
             reports.append(kb.ingest(merchant, kind, files,
                                      progress=lambda n, t=task: bar.advance(t, n)).to_dict())
-        if "sku" in by_kind:
+        if "sku" in by_kind and statements:
             task = bar.add_task("embedding product statements", total=None)
             kb.embed_statements(merchant, progress=lambda n, t=task: bar.advance(t, n))
     if settings:
