@@ -16,13 +16,12 @@ from functools import cached_property
 
 import numpy as np
 
-from copilot.drafting.question import ANSWER_KINDS, GENERAL_KINDS, KINDS_BY_NAME, Part, Question, answers_kind, weights
+from copilot.drafting.question import GENERAL_KINDS, KINDS_BY_NAME, Part, Question, answers_kind, weights
 from knowledge.facts import Fact
 from knowledge.lexical import FUNCTION_CHARS
 from knowledge.records import KINDS, Source
 
 FIELD_KINDS = {"price": "price", "stock": "stock"}      # answer kind -> the fact part that holds it
-UNIT_KINDS = frozenset(k.name for k in ANSWER_KINDS if k.units)   # answered by a quantity ("48小时", "15元")
 FACT_PARTS = ("price", "stock", "spec", "attribute", "description", "clause", "faq")
 CONTEXT_SEGMENT_WEIGHT = 0.5   # terms of the segments before the one that asks ("退货寄回去了 钱多久到")
 HEAD_NOUN_CHARS = 2         # a Chinese category's last characters name its kind (民谣吉他 -> 吉他)

@@ -94,6 +94,7 @@ GENERAL_KINDS = {"yesno", "procedure", "what"}   # they ask, but not for any kin
 # Services a policy or FAQ answers; named alone before a question, they are its context
 # ("退货寄回去了 钱多久到", "快递到了 漏了咋办"), not a question of their own.
 TOPIC_KINDS = frozenset(k.name for k in ANSWER_KINDS if k.markers)
+UNIT_KINDS = frozenset(k.name for k in ANSWER_KINDS if k.units)   # answered by a quantity ("48小时", "15元")
 
 # Words that greet or thank and ask nothing; a message of only these is small talk.
 GREETINGS = ("你好", "您好", "在吗", "在么", "在不在", "在嘛", "在没", "有人吗", "有人在吗", "有人没", "有人不",
@@ -163,33 +164,36 @@ def split(text: str, language: Language = "zh") -> tuple[Part, ...]:
     """The parts of a question: each segment that asks for something, with the segments
     before it that do not ("175 70kg 平时穿L 这个拍几码" is one part)."""
     parts: list[Part] = []
-    pending: list[str] = []
+    pending: list[tuple[str, tuple[str, ...]]] = []     # context segments, with the services they name
     segments = [s.strip() for s in _SEGMENT[language].split(text) if s.strip()]
     for n, segment in enumerate(segments, start=1):
         kinds = kinds_asked(segment)
         if not kinds or (n < len(segments) and set(kinds) <= TOPIC_KINDS):
-            pending.append(segment)
+            pending.append((segment, kinds))
             continue
+        context = [c for c, _ in pending]
         # "坏了 咋办": a segment asking nothing in particular asks about the service named before it
-        topics = [p for p in pending if kinds_asked(p)] if set(kinds) <= GENERAL_KINDS else []
-        parts.append(Part(" ".join([*pending, segment]), _with_context(kinds, pending), " ".join([*topics, segment])))
+        topics = [c for c, named in pending if named] if set(kinds) <= GENERAL_KINDS else []
+        parts.append(Part(" ".join([*context, segment]), _with_context(kinds, pending),
+                          " ".join([*topics, segment])))
         pending = []
     if pending:
+        context = [c for c, _ in pending]
         if parts:
             last = parts.pop()
-            parts.append(Part(f"{last.text} {' '.join(pending)}", last.kinds, last.asking))
+            parts.append(Part(f"{last.text} {' '.join(context)}", last.kinds, last.asking))
         else:   # a service named and nothing asked after it ("买了4天还没到 别的都是隔天到的")
-            topics = [p for p in pending if kinds_asked(p)]
-            parts.append(Part(" ".join(pending), _with_context((), topics), " ".join(topics)))
+            named = [(c, k) for c, k in pending if k]
+            parts.append(Part(" ".join(context), _with_context((), named), " ".join(c for c, _ in named)))
     return tuple(_merged(parts))
 
 
-def _with_context(kinds: tuple[str, ...], context: list[str]) -> tuple[str, ...]:
+def _with_context(kinds: tuple[str, ...], context: list[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
     """What a segment asks, with the services its context names when it names none itself
     ("快递到了 箱子压扁了 咋办") and, when the context states a time ("下午5点拍的 今天能发吗"),
     the cut-off time it is measured against."""
-    named = [] if TOPIC_KINDS & set(kinds) else [k for c in context for k in kinds_asked(c) if k in TOPIC_KINDS]
-    if any(_CLOCK_ASKED.search(c) for c in context):
+    named = [] if TOPIC_KINDS & set(kinds) else [k for _, ks in context for k in ks if k in TOPIC_KINDS]
+    if any(_CLOCK_ASKED.search(c) for c, _ in context):
         named.append("clock")
     return tuple(dict.fromkeys((*kinds, *named)))
 

@@ -27,7 +27,8 @@ import numpy as np
 
 from copilot import safety
 from copilot.drafting import features
-from copilot.drafting.question import GENERAL_KINDS, KINDS_BY_NAME, TOPIC_KINDS, Part, Question, says_topic, weights
+from copilot.drafting.question import (GENERAL_KINDS, KINDS_BY_NAME, TOPIC_KINDS, UNIT_KINDS, Part, Question,
+                                       says_topic, weights)
 from copilot.errors import ConfigError
 from knowledge.facts import Fact, facts_of
 from knowledge.records import Source
@@ -259,7 +260,7 @@ def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> lis
         holder = next((c for c in ranked if features.holds(kind, c.fact) and c.score >= HOLDER_P), None)
         if holder is not None:
             out.append(holder)
-    answered = [k for k in part.kinds if k in features.UNIT_KINDS
+    answered = [k for k in part.kinds if k in UNIT_KINDS
                 and any(features.holds(k, c.fact) for c in out)]
     out += [c for c in ranked[1:3] if c not in out and c.score >= RUNNER_UP_P
             and (c.fact.source_id == best.fact.source_id or c.score >= OTHER_SOURCE_P)
