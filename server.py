@@ -18,7 +18,7 @@ from copilot.http_headers import SecurityHeaders
 from copilot.input_guard import RefuseBadText
 from copilot.openapi_text import state_text_rule
 from copilot.routes import (conversations, escalation_labels, evalsets, keys, knowledge, prompts, routing, safety,
-                            slots, web)
+                            slots, web, workspace)
 from copilot.settings import Settings
 
 
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(safety.router)
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
+    app.include_router(workspace.router)
     app.include_router(keys.router)
     app.include_router(web.router)
     return app

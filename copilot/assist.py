@@ -144,7 +144,7 @@ class AssistService:
         message = self.ledger.add_message(conv.id, role="customer", text=text, sku_in_view=sku)
         suggestion = self.ledger.create_suggestion(conv.id, message_id=message.id)
         self.emit(conv.id, "message", {"message_id": message.id, "role": "customer", "text": text,
-                                       "sku": sku, "suggestion_id": suggestion.id})
+                                       "sku": sku, "shopper": shopper, "suggestion_id": suggestion.id})
         for old in pending:   # the new draft answers the earlier messages too (`question.read`)
             self.emit(conv.id, "suggestion.status", {"suggestion_id": old, "status": "stale",
                                                      "replaced_by": suggestion.id, "reason": SUPERSEDED})

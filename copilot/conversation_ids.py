@@ -22,3 +22,8 @@ def stored_id(path_id: str, merchant: str | None) -> str:
     if SEPARATOR in path_id or merchant is None:
         return path_id
     return scoped(merchant, path_id)
+
+
+def merchant_of(stored: str) -> str:
+    """The merchant of a stored conversation id."""
+    return stored.split(SEPARATOR, 1)[0]

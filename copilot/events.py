@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-EventType = Literal["message", "escalation", "routing", "sources", "outfits", "draft.delta",
-                    "draft.done", "suggestion.status", "delivery", "error"]
+EventType = Literal["message", "escalation", "escalation.label", "routing", "sources", "outfits",
+                    "draft.delta", "draft.done", "suggestion.status", "delivery", "note", "handoff",
+                    "conversation.status", "error"]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from copilot.errors import NotFound
 from copilot.escalation import DEFAULT_THRESHOLDS, Thresholds
 from copilot.fanout import Broadcaster
+from copilot.handoff import brief
 from copilot.language import DEFAULT_LANGUAGE, LANGUAGES, language_of
 from copilot.ledger import Conversation, Ledger
 from copilot.ledger.routing import Agent, AgentGroup, Move
@@ -113,9 +114,25 @@ class Router:
             self.ledger.audit(self.actor, "conversation.escalate", conversation_id,
                               {"reasons": reasons, "group": conv.assigned_group,
                                "to_agent": conv.assigned_agent, "note": NO_SENIORS})
+            self._brief(conversation_id, None)
             return None
-        return self._announce(self.ledger.assign(conversation_id, group=match.group.id,
+        move = self._announce(self.ledger.assign(conversation_id, group=match.group.id,
                                                  reasons=list(reasons), escalate=True, actor=self.actor))
+        self._brief(conversation_id, move)
+        return move
+
+    def _brief(self, conversation_id: str, move: Move | None) -> None:
+        """The hand-off brief for whoever takes the escalated conversation over."""
+        handed = brief(self.ledger, self.kb, conversation_id).to_dict()
+        self.broadcaster.publish(self.ledger.append_event(conversation_id, "handoff", {
+            "brief": handed, "move": move.to_dict() if move else None, "by": self.actor}))
+
+    def transfer(self, conversation_id: str, *, group: str, agent: str | None, reasons: list[str],
+                 actor: str, senior: bool) -> Move:
+        """Hand the conversation to a group: to `agent` when named (one of the group's), else its
+        least-loaded online agent, else the group's waiting line. A senior group escalates it."""
+        return self._announce(self.ledger.assign(conversation_id, group=group, reasons=reasons,
+                                                 escalate=senior, actor=actor, agent=agent))
 
     def set_online(self, merchant: str, agent: str, online: bool, *, actor: str) -> tuple[Agent, list[Move]]:
         """Mark an agent on- or offline; coming online hands it its group's waiting conversations."""

@@ -107,7 +107,8 @@ def test_approve_writes_approval_message_outbox_and_audit(ledger, path):
 
     assert ledger.get_suggestion(suggestion.id).status == "approved"
     approval = ledger.get_approval(suggestion.id)
-    assert (approval.agent, approval.final_text, approval.edited) == ("ann", "Ships in 2 days.", True)
+    assert (approval.agent, approval.final_text, approval.edited, approval.source) == (
+        "ann", "Ships in 2 days.", True, "edit")
     assert ledger.messages("c1")[-1].role == "agent"
     assert ledger.messages("c1")[-1].text == "Ships in 2 days."
     assert item.status == "pending" and item.channel == "local" and item.attempts == 0
@@ -117,7 +118,7 @@ def test_approve_writes_approval_message_outbox_and_audit(ledger, path):
     }
     [entry] = ledger.audit_log(target=suggestion.id)
     assert (entry.actor, entry.action, entry.detail) == ("ann", "suggestion.approve",
-                                                         {"outbox_id": item.id, "edited": True})
+                                                         {"outbox_id": item.id, "edited": True, "source": "edit"})
     assert counts(path)["outbox"] == 1
 
 

@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 
 from copilot.escalation.feedback import Verdict
 from copilot.ledger.routing import RoutingStore
+from copilot.ledger.workspace import WorkspaceStore
 
 ConversationStatus = Literal["open", "escalated", "closed"]
 MessageRole = Literal["customer", "agent"]
@@ -35,6 +36,7 @@ SuggestionStatus = Literal["pending", "approved", "rejected", "stale"]
 OutboxStatus = Literal["pending", "delivered", "failed"]
 Role = Literal["agent", "merchant", "trainer", "admin"]
 LabelSource = Literal["agent", "trainer"]
+ApprovalSource = Literal["draft", "edit", "agent"]
 
 CONVERSATION_STATUSES: tuple[str, ...] = ("open", "escalated", "closed")
 MESSAGE_ROLES: tuple[str, ...] = ("customer", "agent")
@@ -92,6 +94,7 @@ class Approval:
     edited: bool
     idempotency_key: str
     created_at: float
+    source: ApprovalSource = "draft"     # the draft as it was, edited, or the agent's own reply
 
 
 @dataclass(frozen=True)
@@ -205,8 +208,10 @@ class ApiKey:
         return not self.revoked and (self.expires_at is None or now < self.expires_at)
 
 
-class Ledger(RoutingStore, Protocol):
-    """Also a `RoutingStore`: thresholds, agent groups, agents, queues (`copilot.ledger.routing`)."""
+class Ledger(RoutingStore, WorkspaceStore, Protocol):
+    """Also a `RoutingStore`: thresholds, agent groups, agents, queues (`copilot.ledger.routing`);
+    and a `WorkspaceStore`: the merchant's queue and event log, agent replies, notes, waiting
+    limits (`copilot.ledger.workspace`)."""
 
     # conversations and messages
     def ensure_conversation(

@@ -99,7 +99,8 @@ class RoutingStore(Protocol):
 
     # assignment
     def assign(
-        self, conversation_id: str, *, group: str, reasons: list[str], escalate: bool, actor: str
+        self, conversation_id: str, *, group: str, reasons: list[str], escalate: bool, actor: str,
+        agent: str | None = None,
     ) -> Move: ...
     def queued(self, merchant: str, group: str) -> list[str]: ...
     def moves(self, merchant: str, *, agent: str, limit: int) -> list[Move]: ...

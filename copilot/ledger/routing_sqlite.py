@@ -139,10 +139,11 @@ class SqliteRouting:
     # assignment
 
     def assign(self, conversation_id: str, *, group: str, reasons: list[str], escalate: bool,
-               actor: str) -> Move:
-        """Give the conversation to the least-loaded online agent of `group` (of the
-        conversation's own merchant), or queue it on the group when none is online;
-        `escalate` also sets the status `escalated`. Logged as a move and in the audit."""
+               actor: str, agent: str | None = None) -> Move:
+        """Give the conversation to `agent` (one of `group`'s) when named, else to the least-loaded
+        online agent of `group` (of the conversation's own merchant), or queue it on the group
+        when none is online; `escalate` also sets the status `escalated`. Logged as a move and
+        in the audit."""
         now = time.time()
         with self._write() as db:
             conv = to_conversation(writes.fetch_one(
@@ -150,8 +151,13 @@ class SqliteRouting:
                 writes.NO_CONVERSATION.format(conversation_id)))
             writes.fetch_one(db, "SELECT 1 FROM agent_groups WHERE merchant = ? AND id = ?",
                              (conv.merchant, group), _no_group(conv.merchant, group))
-            picked = db.execute(_LEAST_LOADED, (conv.merchant, group)).fetchone()
-            to_agent = picked["id"] if picked else None
+            if agent is not None:
+                to_agent = writes.fetch_one(
+                    db, "SELECT id FROM agents WHERE merchant = ? AND group_id = ? AND id = ?",
+                    (conv.merchant, group, agent), f"no agent {agent!r} in group {group!r}")["id"]
+            else:
+                picked = db.execute(_LEAST_LOADED, (conv.merchant, group)).fetchone()
+                to_agent = picked["id"] if picked else None
             db.execute(
                 "UPDATE conversations SET assigned_group = ?, assigned_agent = ?,"
                 " status = CASE WHEN ? THEN 'escalated' ELSE status END, updated_at = ? WHERE id = ?",

@@ -34,6 +34,7 @@ from copilot.ledger import (
 from copilot.ledger import writes
 from copilot.ledger.connection import SqliteConnection
 from copilot.ledger.routing_sqlite import SqliteRouting
+from copilot.ledger.workspace_sqlite import SqliteWorkspace
 from copilot.ledger.rows import (
     dumps,
     new_id,
@@ -50,7 +51,7 @@ from copilot.ledger.rows import (
 )
 
 
-class SqliteLedger(SqliteConnection, SqliteRouting):
+class SqliteLedger(SqliteConnection, SqliteRouting, SqliteWorkspace):
     """`Ledger` on a SQLite file; the file and its migrations are created at open."""
 
     # conversations and messages

@@ -125,10 +125,40 @@ def pending_suggestion(db: sqlite3.Connection, suggestion_id: str, verb: str) ->
     return suggestion
 
 
+def agent_reply(
+    db: sqlite3.Connection, conversation_id: str, *, agent: str, text: str, idempotency_key: str
+) -> OutboxItem:
+    """A reply the agent wrote: a suggestion with no draft, approved with the agent's text
+    (source `agent`), so that it takes the one road to the shopper (`approve`: the message,
+    the outbox row, the audit row). A replay with the same key returns the first outbox row."""
+    earlier = db.execute(
+        "SELECT a.suggestion_id, s.conversation_id FROM approvals a JOIN suggestions s"
+        " ON s.id = a.suggestion_id WHERE a.idempotency_key = ?", (idempotency_key,)
+    ).fetchone()
+    if earlier is not None:
+        if earlier["conversation_id"] != conversation_id:
+            raise Conflict(f"idempotency key {idempotency_key!r} was already used in another conversation;"
+                           " use a new key for each reply")
+        return approve(db, earlier["suggestion_id"], agent=agent, final_text=text,
+                       idempotency_key=idempotency_key)
+    last = fetch_one(
+        db, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1",
+        (conversation_id,), NO_CONVERSATION.format(conversation_id))
+    now = time.time()
+    suggestion_id = new_id("s")
+    db.execute(
+        "INSERT INTO suggestions (id, conversation_id, message_id, status, created_at, finished_at)"
+        " VALUES (?, ?, ?, 'pending', ?, ?)", (suggestion_id, conversation_id, last["id"], now, now))
+    return approve(db, suggestion_id, agent=agent, final_text=text, idempotency_key=idempotency_key,
+                   source="agent")
+
+
 def approve(
-    db: sqlite3.Connection, suggestion_id: str, *, agent: str, final_text: str | None, idempotency_key: str
+    db: sqlite3.Connection, suggestion_id: str, *, agent: str, final_text: str | None, idempotency_key: str,
+    source: str | None = None,
 ) -> OutboxItem:
     """Approval, the agent's message, the outbox row, the audit row, status `approved`.
+    `source` is `draft` or `edit` as the text says, or `agent` for a reply of the agent's own.
 
     A replay (same key, same suggestion) returns the original outbox row and writes
     nothing; the key used for another suggestion, or a suggestion that is not
@@ -156,10 +186,11 @@ def approve(
     ).fetchone())
     now = time.time()
     edited = final_text is not None and final_text != suggestion.draft_text
+    source = source or ("edit" if edited else "draft")
     db.execute(
-        "INSERT INTO approvals (suggestion_id, agent, final_text, edited, idempotency_key, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (suggestion_id, agent, text, edited, idempotency_key, now),
+        "INSERT INTO approvals (suggestion_id, agent, final_text, edited, source, idempotency_key,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (suggestion_id, agent, text, edited, source, idempotency_key, now),
     )
     db.execute("UPDATE suggestions SET status = 'approved' WHERE id = ?", (suggestion_id,))
     insert_message(db, conversation.id, "agent", text, None)
@@ -178,7 +209,8 @@ def approve(
         " RETURNING *",
         (suggestion_id, conversation.id, conversation.channel, dumps(payload), delivery_key, now, now),
     ).fetchone())
-    insert_audit(db, agent, "suggestion.approve", suggestion_id, {"outbox_id": outbox.id, "edited": edited})
+    insert_audit(db, agent, "suggestion.approve", suggestion_id,
+                 {"outbox_id": outbox.id, "edited": edited, "source": source})
     return outbox
 
 

@@ -51,7 +51,7 @@ class NewGroup(BaseModel):
 
 
 class NewAgent(BaseModel):
-    id: Name = Field(description="the label of the agent's API key")
+    id: Label = Field(min_length=1, description="the label of the agent's API key, any language (小王)")
     name: Label = Field("", description="the display label, any language (小王)")
     group: Name
     online: bool = False
