@@ -81,9 +81,9 @@ def test_reopened_stream_replays_from_the_start_and_applies_nothing_twice(llm_se
     agent = llm_server.key("agent")
     draft = start_and_open(page, llm_server, agent, "r-reopen", tmp_path)
 
-    # A fresh EventSource carries no Last-Event-ID: the server replays every event; the
+    # A stream opened from the start: the server replays every event of the merchant; the
     # screen must drop the ones it already applied.
-    page.evaluate("() => { const s = window.__copilotStream; s.source.close(); s.open(); }")
+    page.evaluate("() => { const s = window.__copilotStream; s.source.close(); s.open(0); }")
 
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核", timeout=30_000)
     done = draft_done_text(llm_server, agent, "r-reopen")

@@ -24,7 +24,7 @@ from copilot.routes.conversations import HEARTBEAT_SECONDS, MAX_MESSAGE_CHARS, c
 from copilot.workspace import Workspace
 from knowledge.lexical import terms
 
-router = APIRouter(prefix="/v1", tags=["workspace"], responses=API_ERRORS, dependencies=[KnownMerchant])
+router = APIRouter(prefix="/v1", tags=["workspace"], responses=API_ERRORS)
 
 QUICK_REPLIES_SHOWN = 20
 AGENTS = {"agent"}
@@ -186,7 +186,7 @@ def context(conversation_id: str, parts: Parts, caller: Caller, desk: Desk) -> d
     return desk.context(conversation_of(parts, caller, conversation_id).id)
 
 
-@router.get("/merchants/{merchant}/quick-replies")
+@router.get("/merchants/{merchant}/quick-replies", dependencies=[KnownMerchant])
 def quick_replies(merchant: str, parts: Parts, caller: Caller, q: str = "") -> list[dict]:
     """The merchant's FAQ answers as quick replies (快捷短语), the ones sharing most words with
     `q` first."""
@@ -202,13 +202,13 @@ def quick_replies(merchant: str, parts: Parts, caller: Caller, q: str = "") -> l
     return [{"id": f.id, "question": f.question, "answer": f.answer} for f in shown]
 
 
-@router.get("/merchants/{merchant}/wait-limits")
+@router.get("/merchants/{merchant}/wait-limits", dependencies=[KnownMerchant])
 def get_wait_limits(merchant: str, parts: Parts, caller: Caller) -> dict:
     require(caller, roles={"agent", "merchant", "trainer"}, merchant=merchant)
     return asdict(parts.ledger.wait_limits(merchant))
 
 
-@router.put("/merchants/{merchant}/wait-limits")
+@router.put("/merchants/{merchant}/wait-limits", dependencies=[KnownMerchant])
 def put_wait_limits(merchant: str, body: Limits, parts: Parts, caller: Caller) -> dict:
     """When a waiting shopper turns the queue row amber and red (seconds)."""
     require(caller, roles={"merchant"}, merchant=merchant)

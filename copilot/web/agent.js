@@ -1,126 +1,69 @@
-// The agent screen: the queue, one conversation streaming in, approve / edit / reject.
+// The agent's workspace: the queue and every conversation live on one stream, the draft to
+// approve / edit / reject, a reply box with quick replies, notes, transfer with a brief,
+// resolve / reopen, and the shopper's context.
 //
-// Keys: Ctrl+Enter approve (the edited text when editing), E edit, R reject, Esc cancel,
-// J / K next / previous conversation.
+// Keys: Ctrl+Enter approve (the edited text when editing; sends the reply box when it has
+// focus), E edit, R reject, Esc cancel, J / K next / previous conversation.
 
-import { api, ApiError, idempotencyKey } from "./api.js";
+import { api, ApiError, idempotencyKey, streamUrl } from "./api.js";
 import { applyEvent, currentSuggestion, newConversation, setDeliveries } from "./conversation.js";
 import { clear, h } from "./dom.js";
-import { ConversationStream } from "./stream.js";
+import { Queue } from "./queue.js";
+import { EventStream } from "./stream.js";
 import { renderBanner, renderDraft, renderDraftMeta, renderHistory, renderOutfits, renderSourceDetail,
   renderSources } from "./agent_view.js";
+import { renderBrief, renderContext, statusName } from "./workspace_view.js";
 
-const QUEUE_POLL_MS = 3000;
-const DELIVERY_POLL_MS = 400;
-const DELIVERY_POLL_LIMIT = 150;
-const SEEN_STORE = "copilot.seen";
 const RECORD_PATHS = { sku: "catalog", policy: "policies", faq: "faqs" };
+const SOUND_STORE = "copilot.sound";
+const TITLE = document.title;
+const TICK_MS = 1000;
 
 export function mount(root, me) {
   const ui = layout(root);
   let merchant = me.merchant;
-  let queue = [];
-  let selected = null;        // {conv, state, stream}
+  let queue = null;
+  let stream = null;
+  let selected = null;        // {id, conv, state, context, status}
   let mode = "view";          // view | edit | reject
-  let scope = "mine";         // mine (the routing queue, when the agent is registered) | all
-  let routed = null;          // whether routing knows this agent
+  let scope = "all";          // all | mine | closed
   let wanted = null;          // the conversation last asked for (selected once it has loaded)
-  const seen = JSON.parse(localStorage.getItem(SEEN_STORE) || "{}");
-  const timers = new Set();
+  let buffered = [];          // stream events of the conversation being loaded
+  let groups = [];
+  const sound = { on: localStorage.getItem(SOUND_STORE) === "1" };
 
-  async function loadMerchants() {
-    if (merchant) return;
-    const merchants = await api("/v1/merchants");
-    clear(ui.merchantPick, merchants.map((m) => h("option", { value: m.id }, `${m.name} (${m.id})`)));
-    ui.merchantPick.hidden = false;
-    merchant = merchants[0]?.id || null;
-  }
-
-  // An agent registered in routing sees its own queue (GET /v1/agents/{agent}/queue);
-  // otherwise, and under "全部会话", every conversation of the merchant.
-  async function refreshQueue() {
+  async function start() {
+    if (!merchant) {
+      const merchants = await api("/v1/merchants");
+      clear(ui.merchantPick, merchants.map((m) => h("option", { value: m.id }, `${m.name} (${m.id})`)));
+      ui.merchantPick.hidden = false;
+      merchant = merchants[0]?.id || null;
+    }
     if (!merchant) return;
-    try {
-      queue = scope === "mine" ? await myQueue() : null;
-      if (queue === null) {
-        const rows = await api(`/v1/conversations?merchant=${encodeURIComponent(merchant)}`);
-        queue = rows.map((c) => ({ ...c, unread: null }));
-      }
-    } catch (err) {
-      ui.status.textContent = `队列加载失败：${err.message}`;
-      return;
-    }
-    queue.sort((a, b) => (b.status === "escalated") - (a.status === "escalated") || b.created_at - a.created_at);
-    if (selected) markSeen(selected.conv.id);
-    renderQueue();
-  }
-
-  async function myQueue() {
-    if (me.role !== "agent" || routed === false) return null;
-    try {
-      const mine = await api(`/v1/agents/${encodeURIComponent(me.label)}/queue?merchant=${encodeURIComponent(merchant)}`);
-      routed = true;
-      ui.scope.hidden = false;
-      return mine.conversations.map((c) => ({ id: c.conversation_id, shopper: c.shopper, status: c.status,
-        created_at: c.created_at, updated_at: c.updated_at, unread: c.unread, last_message: c.last_message, assigned_agent: null }));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) { routed = false; return null; }
-      throw err;
-    }
-  }
-
-  function markSeen(id) {
-    const row = queue.find((c) => c.id === id);
-    if (row) seen[id] = row.updated_at;
-    localStorage.setItem(SEEN_STORE, JSON.stringify(seen));
-  }
-
-  function renderQueue() {
-    for (const b of ui.scope.querySelectorAll("button")) b.classList.toggle("active", b.dataset.scope === scope);
-    clear(ui.queue, queue.length ? queue.map((c) => {
-      const unread = c.unread !== null && c.unread !== undefined && selected?.conv.id !== c.id
-        ? c.unread > 0 : !(seen[c.id] >= c.updated_at);
-      return h("li", {},
-        h("button", { class: `conv-item ${selected?.conv.id === c.id ? "selected" : ""}`, "data-testid": "queue-item",
-          dataset: { id: c.id, status: c.status, unread: unread ? "1" : "0" }, onclick: () => select(c.id) },
-          unread ? h("span", { class: "dot", title: "未读" }) : null,
-          h("span", { class: "cid" }, c.id),
-          c.status === "escalated" ? h("span", { class: "tag warn" }, "升级") : null,
-          c.unread > 0 ? h("span", { class: "tag" }, `${c.unread} 条未回复`) : null,
-          c.assigned_agent ? h("span", { class: "muted small" }, ` ${c.assigned_agent}`) : null,
-          c.last_message ? h("div", { class: "small last" }, c.last_message) : null,
-          h("div", { class: "muted small" }, `${c.shopper} · ${new Date(c.updated_at * 1000).toLocaleTimeString("zh-CN", { hour12: false })}`)));
-    }) : h("li", { class: "muted" }, "暂无会话"));
-  }
-
-  async function select(id) {
-    if (wanted === id) return;
-    wanted = id;                // J/K pressed again before this one loads moves on from here
-    let conv;
-    try {
-      conv = await api(`/v1/conversations/${encodeURIComponent(id)}`);
-    } catch (err) {
-      if (wanted === id) wanted = selected?.conv.id ?? null;
-      ui.status.textContent = `会话加载失败：${err.message}`;
-      return;
-    }
-    if (wanted !== id) return;
-    if (selected) selected.stream.close();
-    mode = "view";
-    const state = newConversation(id);
-    setDeliveries(state, conv.deliveries);
-    const stream = new ConversationStream(id, (ev) => onEvent(state, ev), (s) => { ui.link.dataset.state = s; ui.link.textContent = LINK_NAMES[s] || s; });
-    selected = { conv, state, stream };
+    const snapshot = await api(`/v1/queue?merchant=${encodeURIComponent(merchant)}&include_closed=true`);
+    queue = new Queue(snapshot);
+    if (stream) stream.close();
+    stream = new EventStream((after) => streamUrl(merchant, after), snapshot.last_event_id, onEvent, (s) => {
+      ui.link.dataset.state = s;
+      ui.link.textContent = LINK_NAMES[s] || s;
+    });
     window.__copilotStream = stream;   // for diagnostics in the browser console
-    ui.title.textContent = `会话 ${id} · 顾客 ${conv.shopper}`;
-    clear(ui.sourceDetail);
-    markSeen(id);
+    groups = await api(`/v1/merchants/${encodeURIComponent(merchant)}/groups`).catch(() => []);
     renderQueue();
-    renderAll();
   }
 
-  function onEvent(state, ev) {
-    if (selected?.state !== state) return;
+  // One event of any conversation: the queue row, then the open conversation if it is this one.
+  function onEvent(ev) {
+    const id = ev.body.conversation_id;
+    const { row, fresh } = queue.apply(ev, selected?.id);
+    if (row) renderQueue();
+    if (fresh && id !== selected?.id) notify();
+    if (wanted === id && selected?.id !== id) { buffered.push(ev); return; }
+    if (selected?.id === id) show(ev);
+  }
+
+  function show(ev) {
+    const { state } = selected;
     const part = applyEvent(state, ev);
     const s = currentSuggestion(state);
     if (part === "draft") { renderDraft(ui.draft, s); renderDraftMeta(ui.meta, s); }
@@ -128,22 +71,128 @@ export function mount(root, me) {
     else if (part === "sources") renderSources(ui.sources, s, openSource);
     else if (part === "outfits") renderOutfits(ui.outfits, s);
     else if (part === "history") renderHistory(ui.history, state);
+    else if (part === "handoff") renderBrief(ui.brief, state);
+    else if (part === "head") renderHead();
     else if (part === "all") renderAll();
-    if (ev.type === "suggestion.status" && ev.body.status === "approved") watchDelivery(ev.body.outbox_id);
-    if (ev.type === "message") refreshQueue();
+    if (ev.type === "delivery" && state.messages.some((m) => m.outboxId === ev.body.outbox_id)) {
+      setStatus(selected, "回复已送达顾客");
+    }
+    if (ev.type === "note" || (ev.type === "message" && ev.body.sku)) loadContext(selected);
+  }
+
+  function notify() {
+    const n = queue.unreadTotal();
+    document.title = n ? `(${n}) ${TITLE}` : TITLE;
+    if (sound.on) beep();
+  }
+
+  function renderQueue() {
+    if (!queue) return;
+    for (const b of ui.scope.querySelectorAll("button")) b.classList.toggle("active", b.dataset.scope === scope);
+    const rows = queue.list(scope, me.label);
+    clear(ui.queue, rows.length ? rows.map((c) => {
+      const unread = c.unread > 0 && selected?.id !== c.id;
+      const wait = queue.waiting(c);
+      return h("li", {},
+        h("button", { class: `conv-item ${selected?.id === c.id ? "selected" : ""}`, "data-testid": "queue-item",
+          dataset: { id: c.id, status: c.status, unread: unread ? "1" : "0" }, onclick: () => select(c.id) },
+          h("div", { class: "row-head" },
+            unread ? h("span", { class: "badge", title: "未读", "data-testid": "unread" }, String(c.unread)) : null,
+            h("span", { class: "cid" }, c.shopper), h("span", { class: "muted small" }, c.id.split(":").pop()),
+            c.status === "escalated" ? h("span", { class: "tag warn" }, "升级") : null,
+            wait ? h("span", { class: `wait ${wait.level}`, "data-testid": "waiting", dataset: { level: wait.level } },
+              `等待 ${wait.text}`) : null),
+          c.last_message ? h("div", { class: "small last", "data-testid": "preview" },
+            c.last_role === "agent" ? `我：${c.last_message}` : c.last_message) : null,
+          c.assigned_agent ? h("div", { class: "muted small" }, `负责：${c.assigned_agent}`) : null));
+    }) : h("li", { class: "muted" }, scope === "closed" ? "没有已解决的会话" : "暂无会话"));
+    const n = queue.unreadTotal();
+    document.title = n ? `(${n}) ${TITLE}` : TITLE;
+  }
+
+  // Only the waiting times change with the clock: no request, no re-render of the rest.
+  function tick() {
+    if (!queue) return;
+    for (const el of ui.queue.querySelectorAll("[data-testid=queue-item]")) {
+      const row = queue.rows.get(el.dataset.id);
+      const badge = el.querySelector("[data-testid=waiting]");
+      const wait = row && queue.waiting(row);
+      if (badge && wait) { badge.textContent = `等待 ${wait.text}`; badge.className = `wait ${wait.level}`; badge.dataset.level = wait.level; }
+    }
+  }
+
+  async function select(id) {
+    if (wanted === id) return;
+    wanted = id;                // J/K pressed again before this one loads moves on from here
+    buffered = [];
+    let conv, events;
+    try {
+      [conv, events] = await Promise.all([api(`/v1/conversations/${encodeURIComponent(id)}`),
+        api(`/v1/conversations/${encodeURIComponent(id)}/events`)]);
+    } catch (err) {
+      if (wanted === id) wanted = selected?.id ?? null;
+      ui.status.textContent = `会话加载失败：${err.message}`;
+      return;
+    }
+    if (wanted !== id) return;
+    mode = "view";
+    const state = newConversation(id);
+    state.status = conv.status;
+    setDeliveries(state, conv.deliveries);
+    for (const ev of events) applyEvent(state, ev);
+    for (const ev of buffered) applyEvent(state, ev);
+    buffered = [];
+    selected = { id, conv, state, context: null, status: "" };
+    queue.seen(id);
+    clear(ui.sourceDetail);
+    clear(ui.quick);
+    ui.reply.value = "";
+    renderQueue();
+    renderAll();
+    loadContext(selected);
+  }
+
+  async function loadContext(target) {
+    try {
+      target.context = await api(`/v1/conversations/${encodeURIComponent(target.id)}/context`);
+    } catch { return; }
+    if (selected === target) renderContext(ui.context, target.context, select);
+  }
+
+  function renderHead() {
+    if (!selected) return;
+    const { conv, state } = selected;
+    ui.title.textContent = `会话 ${conv.id.split(":").pop()} · 顾客 ${conv.shopper}`;
+    ui.title.dataset.id = conv.id;
+    ui.convStatus.textContent = statusName(state.status);
+    ui.convStatus.dataset.status = state.status;
+    clear(ui.headActions,
+      state.status === "closed"
+        ? h("button", { "data-testid": "reopen", onclick: () => setResolved(false) }, "重新打开")
+        : h("button", { "data-testid": "resolve", onclick: () => setResolved(true) }, "标记已解决"),
+      h("button", { "data-testid": "open-transfer", onclick: () => { ui.transfer.hidden = !ui.transfer.hidden; renderTransfer(); } }, "转交"));
   }
 
   function renderAll() {
     if (!selected) return;
     const { state } = selected;
     const s = currentSuggestion(state);
+    renderHead();
     renderBanner(ui.banner, s, state, mark);
+    renderBrief(ui.brief, state);
     renderHistory(ui.history, state);
     renderDraft(ui.draft, s);
     renderDraftMeta(ui.meta, s);
     renderSources(ui.sources, s, openSource);
     renderOutfits(ui.outfits, s);
     renderActions();
+    ui.status.textContent = selected.status;
+    ui.composer.hidden = false;
+  }
+
+  function setStatus(target, text) {
+    target.status = text;
+    if (selected === target) ui.status.textContent = text;
   }
 
   function actionable() {
@@ -180,70 +229,146 @@ export function mount(root, me) {
   async function approve(text) {
     const s = actionable();
     if (!s) return;
+    const target = selected;
     const edited = text !== null && text.trim() !== s.draft.trim();
-    if (text !== null && !text.trim()) { ui.status.textContent = "回复不能为空"; return; }
+    if (text !== null && !text.trim()) { setStatus(target, "回复不能为空"); return; }
     try {
       const res = await api(`/v1/suggestions/${s.id}/approve`, { method: "POST",
         headers: { "Idempotency-Key": idempotencyKey() }, json: edited ? { text } : {} });
-      ui.status.textContent = `已批准，正在发送（${res.delivery}）`;
+      setStatus(target, `已批准，正在发送（${res.delivery}）`);
       mode = "view";
-      watchDelivery(res.outbox_id);
     } catch (err) {
-      ui.status.textContent = `批准失败：${describe(err)}`;
+      setStatus(target, `批准失败：${describe(err)}`);
     }
   }
 
   async function reject(reason) {
     const s = actionable();
     if (!s) return;
-    if (!reason.trim()) { ui.status.textContent = "请填写拒绝原因"; return; }
+    const target = selected;
+    if (!reason.trim()) { setStatus(target, "请填写拒绝原因"); return; }
     try {
       await api(`/v1/suggestions/${s.id}/reject`, { method: "POST",
         headers: { "Idempotency-Key": idempotencyKey() }, json: { reason: reason.trim() } });
-      ui.status.textContent = "已拒绝该草稿";
+      setStatus(target, "已拒绝该草稿");
       mode = "view";
     } catch (err) {
-      ui.status.textContent = `拒绝失败：${describe(err)}`;
+      setStatus(target, `拒绝失败：${describe(err)}`);
+    }
+  }
+
+  // The reply box: the agent's own words, sent through the same outbox, delivered once.
+  async function sendReply() {
+    if (!selected) return;
+    const target = selected;
+    const text = ui.reply.value.trim();
+    if (!text) { setStatus(target, "请先输入回复内容"); return; }
+    ui.send.disabled = true;
+    try {
+      await api(`/v1/conversations/${encodeURIComponent(target.id)}/replies`, { method: "POST",
+        headers: { "Idempotency-Key": target.replyKey ||= idempotencyKey() }, json: { text } });
+      target.replyKey = null;
+      if (selected === target) ui.reply.value = "";
+      setStatus(target, "回复已提交，正在发送");
+    } catch (err) {
+      setStatus(target, `发送失败：${describe(err)}`);
+    } finally {
+      ui.send.disabled = false;
+    }
+  }
+
+  // The suggestion into the reply box: the part of the draft the agent selected, or all of it.
+  function insertSuggestion() {
+    const s = selected && currentSuggestion(selected.state);
+    if (!s || !s.draft) return;
+    const picked = window.getSelection();
+    const part = picked && !picked.isCollapsed && ui.draft.contains(picked.anchorNode) ? picked.toString() : s.draft;
+    insert(part);
+  }
+
+  function insert(text) {
+    const box = ui.reply;
+    const at = box.selectionStart ?? box.value.length;
+    box.value = box.value.slice(0, at) + text + box.value.slice(box.selectionEnd ?? at);
+    box.focus();
+    box.selectionStart = box.selectionEnd = at + text.length;
+  }
+
+  async function searchQuick() {
+    const q = ui.quickSearch.value.trim();
+    let found = [];
+    try {
+      found = await api(`/v1/merchants/${encodeURIComponent(merchant)}/quick-replies?q=${encodeURIComponent(q)}`);
+    } catch (err) {
+      clear(ui.quick, h("li", { class: "error small" }, `快捷短语加载失败：${err.message}`));
+      return;
+    }
+    clear(ui.quick, found.length ? found.map((r) => h("li", {},
+      h("button", { class: "quick", "data-testid": "quick-reply", title: r.answer, onclick: () => insert(r.answer) },
+        h("strong", {}, r.question), h("span", { class: "small muted" }, ` ${r.answer}`))))
+      : h("li", { class: "muted small" }, "没有匹配的快捷短语"));
+  }
+
+  async function addNote() {
+    if (!selected) return;
+    const target = selected;
+    const text = ui.note.value.trim();
+    if (!text) return;
+    try {
+      await api(`/v1/conversations/${encodeURIComponent(target.id)}/notes`, { method: "POST", json: { text } });
+      ui.note.value = "";
+      setStatus(target, "备注已保存（顾客看不到）");
+    } catch (err) {
+      setStatus(target, `备注保存失败：${describe(err)}`);
+    }
+  }
+
+  function renderTransfer() {
+    clear(ui.transferGroup, groups.length
+      ? groups.map((g) => h("option", { value: g.id }, `${g.name || g.id}${g.senior ? "（资深）" : ""}`))
+      : h("option", { value: "" }, "尚未设置坐席组"));
+  }
+
+  async function transfer() {
+    if (!selected || !ui.transferGroup.value) return;
+    const target = selected;
+    try {
+      const res = await api(`/v1/conversations/${encodeURIComponent(target.id)}/transfer`, { method: "POST",
+        json: { group: ui.transferGroup.value, agent: ui.transferAgent.value.trim() || null,
+          note: ui.transferNote.value.trim() || null } });
+      ui.transfer.hidden = true;
+      ui.transferNote.value = "";
+      const to = res.move.to_agent || "组内排队";
+      setStatus(target, `已转交给 ${to}（${res.move.group}组），交接摘要已附上`);
+    } catch (err) {
+      setStatus(target, `转交失败：${describe(err)}`);
+    }
+  }
+
+  async function setResolved(resolved) {
+    if (!selected) return;
+    const target = selected;
+    try {
+      await api(`/v1/conversations/${encodeURIComponent(target.id)}/${resolved ? "resolve" : "reopen"}`, { method: "POST" });
+      setStatus(target, resolved ? "会话已标记为已解决" : "会话已重新打开");
+    } catch (err) {
+      setStatus(target, `操作失败：${describe(err)}`);
     }
   }
 
   // The agent's mark on a suggestion's escalation assessment: "应该升级" (escalate) or "误报" (calm).
-  // The answer (and the `escalation.label` event) carries the message's new assessment.
   async function mark(s, verdict) {
     if (s.feedback && !s.feedback.error) return;
     const target = selected;
-    const show = () => { if (selected === target) renderBanner(ui.banner, currentSuggestion(target.state), target.state, mark); };
+    const redraw = () => { if (selected === target) renderBanner(ui.banner, currentSuggestion(target.state), target.state, mark); };
     s.feedback = { sending: verdict };
-    show();
+    redraw();
     try {
-      const res = await api(`/v1/suggestions/${encodeURIComponent(s.id)}/escalation-feedback`, { method: "POST", json: { verdict } });
-      s.feedback = res;
+      s.feedback = await api(`/v1/suggestions/${encodeURIComponent(s.id)}/escalation-feedback`, { method: "POST", json: { verdict } });
     } catch (err) {
       s.feedback = { error: err.message };
     }
-    show();
-  }
-
-  // Poll the conversation until the approved reply shows among its deliveries.
-  function watchDelivery(outboxId) {
-    const target = selected;
-    if (!target || outboxId === undefined || target.state.deliveries.has(outboxId)) return;
-    let tries = 0;
-    const timer = setInterval(async () => {
-      tries += 1;
-      if (selected !== target || tries > DELIVERY_POLL_LIMIT) { stop(); return; }
-      try {
-        const conv = await api(`/v1/conversations/${encodeURIComponent(target.conv.id)}`);
-        setDeliveries(target.state, conv.deliveries);
-        if (target.state.deliveries.has(outboxId)) {
-          stop();
-          ui.status.textContent = "回复已送达顾客";
-          renderHistory(ui.history, target.state);
-        }
-      } catch { /* keep polling */ }
-    }, DELIVERY_POLL_MS);
-    const stop = () => { clearInterval(timer); timers.delete(timer); };
-    timers.add(timer);
+    redraw();
   }
 
   async function openSource(src) {
@@ -255,9 +380,10 @@ export function mount(root, me) {
   }
 
   function move(step) {
-    if (!queue.length) return;
-    const at = queue.findIndex((c) => c.id === wanted);
-    const next = queue[Math.min(queue.length - 1, Math.max(0, at < 0 ? 0 : at + step))];
+    const rows = queue ? queue.list(scope, me.label) : [];
+    if (!rows.length) return;
+    const at = rows.findIndex((c) => c.id === wanted);
+    const next = rows[Math.min(rows.length - 1, Math.max(0, at < 0 ? 0 : at + step))];
     if (next) select(next.id);
   }
 
@@ -265,8 +391,9 @@ export function mount(root, me) {
     const typing = e.target.matches?.("input, textarea, select");
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      if (mode === "edit") approve(ui.actions.querySelector("textarea").value);
-      else if (mode === "view") approve(null);
+      if (e.target === ui.reply) sendReply();
+      else if (mode === "edit") approve(ui.actions.querySelector("textarea").value);
+      else if (mode === "view" && !typing) approve(null);
       return;
     }
     if (e.key === "Escape" && mode !== "view") { e.preventDefault(); setMode("view"); return; }
@@ -282,19 +409,27 @@ export function mount(root, me) {
   }
 
   ui.scope.addEventListener("click", (e) => {
-    if (e.target.dataset.scope) { scope = e.target.dataset.scope; refreshQueue(); }
+    if (e.target.dataset.scope) { scope = e.target.dataset.scope; renderQueue(); }
   });
-  ui.merchantPick.addEventListener("change", () => { merchant = ui.merchantPick.value; refreshQueue(); });
+  ui.merchantPick.addEventListener("change", () => { merchant = ui.merchantPick.value; selected = null; start(); });
+  ui.send.addEventListener("click", sendReply);
+  ui.insert.addEventListener("click", insertSuggestion);
+  ui.quickSearch.addEventListener("input", searchQuick);
+  ui.quickSearch.addEventListener("focus", searchQuick);
+  ui.addNote.addEventListener("click", addNote);
+  ui.doTransfer.addEventListener("click", transfer);
+  ui.sound.checked = sound.on;
+  ui.sound.addEventListener("change", () => { sound.on = ui.sound.checked; localStorage.setItem(SOUND_STORE, sound.on ? "1" : "0"); });
   document.addEventListener("keydown", onKey);
-  loadMerchants().then(refreshQueue);
-  const poll = setInterval(refreshQueue, QUEUE_POLL_MS);
+  start().catch((err) => { ui.status.textContent = `工作台加载失败：${err.message}`; });
+  const ticker = setInterval(tick, TICK_MS);
 
   return {
     unmount() {
-      clearInterval(poll);
-      for (const t of timers) clearInterval(t);
+      clearInterval(ticker);
       document.removeEventListener("keydown", onKey);
-      if (selected) selected.stream.close();
+      document.title = TITLE;
+      if (stream) stream.close();
     },
   };
 }
@@ -302,34 +437,72 @@ export function mount(root, me) {
 const LINK_NAMES = { open: "● 已连接", reconnecting: "○ 重连中…", closed: "○ 已断开，重试中…" };
 
 function describe(err) {
-  if (err instanceof ApiError && err.status === 409) return `${err.message}（草稿已被处理或已过期）`;
+  if (err instanceof ApiError && err.status === 409) return `${err.message}（已被处理或已过期）`;
   return err.message;
+}
+
+// A short tone for a new shopper message (the agent turns it on).
+function beep() {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    tone.frequency.value = 880;
+    tone.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.12);
+  } catch { /* no audio device */ }
 }
 
 function layout(root) {
   const ui = {
     merchantPick: h("select", { hidden: true, "aria-label": "商家" }),
-    scope: h("div", { class: "tabs", hidden: true, "data-testid": "queue-scope" },
-      h("button", { class: "tab", dataset: { scope: "mine" } }, "我的队列"),
-      h("button", { class: "tab", dataset: { scope: "all" } }, "全部会话")),
+    scope: h("div", { class: "tabs", "data-testid": "queue-scope" },
+      h("button", { class: "tab", dataset: { scope: "all" } }, "全部"),
+      h("button", { class: "tab", dataset: { scope: "mine" } }, "我的"),
+      h("button", { class: "tab", dataset: { scope: "closed" } }, "已解决")),
+    sound: h("input", { type: "checkbox", "data-testid": "sound" }),
     queue: h("ul", { class: "queue-list", "data-testid": "queue" }),
     title: h("h2", { class: "conv-title" }, "请从左侧选择会话"),
+    convStatus: h("span", { class: "tag", "data-testid": "conv-status" }),
+    headActions: h("span", { class: "head-actions" }),
     link: h("span", { class: "link-state", "data-testid": "link-state" }),
     banner: h("div", {}),
+    brief: h("div", {}),
     history: h("div", { class: "history", "data-testid": "history" }),
     draft: h("div", { class: "draft-text", "data-testid": "draft-text" }),
     meta: h("div", { class: "draft-meta" }),
     outfits: h("div", { "data-testid": "outfits" }),
     actions: h("div", { class: "actions", "data-testid": "actions" }),
     status: h("p", { class: "status", role: "status", "data-testid": "status" }),
+    reply: h("textarea", { "data-testid": "reply-box", rows: 3, placeholder: "输入回复，Ctrl+Enter 发送" }),
+    send: h("button", { class: "primary", "data-testid": "send-reply" }, "发送"),
+    insert: h("button", { "data-testid": "insert-suggestion", title: "在建议回复里选中一段，只插入这一段" }, "插入建议"),
+    quickSearch: h("input", { "data-testid": "quick-search", placeholder: "搜索快捷短语（FAQ 答案）" }),
+    quick: h("ul", { class: "quick-list", "data-testid": "quick-replies" }),
+    note: h("input", { "data-testid": "note-text", placeholder: "内部备注（顾客看不到）" }),
+    addNote: h("button", { "data-testid": "add-note" }, "添加备注"),
+    transferGroup: h("select", { "data-testid": "transfer-group", "aria-label": "转交到组" }),
+    transferAgent: h("input", { "data-testid": "transfer-agent", placeholder: "指定坐席（可不填）" }),
+    transferNote: h("input", { "data-testid": "transfer-note", placeholder: "给同事的交接备注" }),
+    doTransfer: h("button", { class: "primary", "data-testid": "confirm-transfer" }, "确认转交"),
     sources: h("ul", { class: "sources", "data-testid": "sources" }),
     sourceDetail: h("div", { class: "source-detail", "data-testid": "source-detail" }),
+    context: h("div", { class: "context", "data-testid": "context" }),
   };
+  ui.transfer = h("div", { class: "transfer", hidden: true, "data-testid": "transfer" },
+    ui.transferGroup, ui.transferAgent, ui.transferNote, ui.doTransfer);
+  ui.composer = h("div", { class: "composer", hidden: true },
+    ui.reply, h("div", { class: "buttons" }, ui.send, ui.insert, ui.quickSearch), ui.quick,
+    h("div", { class: "buttons" }, ui.note, ui.addNote));
   root.append(h("div", { class: "agent-screen" },
     h("aside", { class: "pane queue-pane" }, h("h2", {}, "会话队列"), ui.merchantPick, ui.scope, ui.queue,
-      h("p", { class: "muted small" }, "J/K 切换会话")),
-    h("section", { class: "pane conv-pane" }, h("div", { class: "conv-head" }, ui.title, ui.link), ui.banner, ui.history,
-      h("div", { class: "draft-panel" }, h("h3", {}, "建议回复"), ui.draft, ui.meta, ui.outfits, ui.actions, ui.status)),
-    h("aside", { class: "pane facts-pane" }, h("h2", {}, "引用来源"), ui.sources, ui.sourceDetail)));
+      h("p", { class: "muted small" }, h("label", {}, ui.sound, " 新消息提示音"), " · J/K 切换会话")),
+    h("section", { class: "pane conv-pane" },
+      h("div", { class: "conv-head" }, h("div", {}, ui.title, ui.convStatus), h("div", {}, ui.headActions, ui.link)),
+      ui.transfer, ui.banner, ui.brief, ui.history,
+      h("div", { class: "draft-panel" }, h("h3", {}, "建议回复"), ui.draft, ui.meta, ui.outfits, ui.actions),
+      ui.composer, ui.status),
+    h("aside", { class: "pane facts-pane" }, h("h2", {}, "引用来源"), ui.sources, ui.sourceDetail,
+      h("h2", { class: "ctx-title" }, "顾客信息"), ui.context)));
   return ui;
 }

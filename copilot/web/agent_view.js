@@ -3,7 +3,7 @@
 import { clear, clock, h, yuan } from "./dom.js";
 
 const KIND_NAMES = { sku: "商品", policy: "政策", faq: "FAQ" };
-const ROLE_NAMES = { customer: "顾客", agent: "坐席" };
+const ROLE_NAMES = { customer: "顾客", agent: "坐席", note: "内部备注" };
 
 // The assessment, its reasons and the agent's two marks on it; `onMark(s, verdict)` sends one.
 export function renderBanner(el, s, state, onMark) {

@@ -41,10 +41,11 @@ function normalise(body) {
   return body;
 }
 
-// The URL of a conversation's event stream. EventSource cannot send headers: it is let in by the
-// HttpOnly session cookie that openSession() gets for the key (never the key in a URL).
-export function streamUrl(conversationId) {
-  return `/v1/conversations/${encodeURIComponent(conversationId)}/stream`;
+// The URL of the merchant's event stream (every conversation), starting after an event id.
+// EventSource cannot send headers: it is let in by the HttpOnly session cookie that
+// openSession() gets for the key (never the key in a URL).
+export function streamUrl(merchant, after) {
+  return `/v1/stream?merchant=${encodeURIComponent(merchant)}&after=${after}`;
 }
 
 export async function openSession(key) {

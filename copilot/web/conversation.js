@@ -1,7 +1,8 @@
 // A conversation's state, rebuilt from its events (each applied once, in id order).
 
 export function newConversation(id) {
-  return { id, messages: [], suggestions: new Map(), order: [], routing: null, deliveries: new Map() };
+  return { id, messages: [], suggestions: new Map(), order: [], routing: null, deliveries: new Map(),
+    handoffs: [], status: null, lastId: 0 };
 }
 
 function suggestion(state, id) {
@@ -15,6 +16,12 @@ function suggestion(state, id) {
 
 // Apply one event; returns the part of the screen it changes.
 export function applyEvent(state, { id, type, body }) {
+  if (id <= state.lastId) return null;        // the log and the stream may both carry it
+  state.lastId = id;
+  if (type === "suggestion.status" && body.source === "agent") {     // a reply the agent wrote
+    state.messages.push({ eventId: id, role: "agent", text: body.text, outboxId: body.outbox_id, agent: body.agent });
+    return "history";
+  }
   const s = body.suggestion_id ? suggestion(state, body.suggestion_id) : null;
   switch (type) {
     case "message":
@@ -49,6 +56,13 @@ export function applyEvent(state, { id, type, body }) {
       }
       return "all";
     case "routing": state.routing = body; return "banner";
+    case "note":                   // internal: colleagues see it, the shopper never does
+      state.messages.push({ eventId: id, role: "note", text: body.text, agent: body.author });
+      return "history";
+    case "handoff":
+      state.handoffs.push(body);
+      return "handoff";
+    case "conversation.status": state.status = body.status; return "head";
     case "delivery":               // the approved reply reached the shopper (any channel)
       state.deliveries.set(body.outbox_id, body);
       return "history";

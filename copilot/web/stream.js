@@ -1,22 +1,25 @@
-// A conversation's event stream, applied exactly once per event id.
+// The agent's one live stream: every event of every conversation of the merchant, applied
+// exactly once per event id.
 //
 // The browser's EventSource reconnects by itself and sends Last-Event-ID, so the server
-// replays only what was missed. When the EventSource gives up (readyState CLOSED) a new
-// one is opened, which replays from the start; either way every event whose id was
+// replays only what was missed. When the EventSource gives up (readyState CLOSED) a new one
+// is opened after the last applied id; whatever the server replays, every event whose id was
 // already applied is dropped here, so no draft token is lost or shown twice.
 
-import { openSession, streamUrl } from "./api.js";
+import { openSession } from "./api.js";
 
 export const EVENT_TYPES = ["message", "escalation", "routing", "sources", "outfits", "draft.delta",
-  "draft.done", "suggestion.status", "delivery", "escalation.label", "error"];
+  "draft.done", "suggestion.status", "delivery", "escalation.label", "note", "handoff",
+  "conversation.status", "error"];
 const REOPEN_MS = 1500;
 
-export class ConversationStream {
-  constructor(conversationId, onEvent, onState = () => {}) {
-    this.conversationId = conversationId;
+export class EventStream {
+  // url(after) -> the stream's URL starting after an event id; onEvent({id, type, body}).
+  constructor(url, after, onEvent, onState = () => {}) {
+    this.url = url;
     this.onEvent = onEvent;
     this.onState = onState;
-    this.lastId = 0;
+    this.lastId = after;
     this.applied = 0;
     this.dropped = 0;
     this.opens = 0;
@@ -24,9 +27,9 @@ export class ConversationStream {
     this.open();
   }
 
-  open() {
+  open(after = this.lastId) {
     if (this.closed) return;
-    const source = new EventSource(streamUrl(this.conversationId));
+    const source = new EventSource(this.url(after));
     this.source = source;
     for (const type of EVENT_TYPES) source.addEventListener(type, (e) => this.receive(type, e));
     source.onopen = () => { this.opens += 1; this.onState("open"); };
