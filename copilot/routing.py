@@ -34,6 +34,7 @@ from knowledge.base import KnowledgeBase
 
 ROUTER_ACTOR = "copilot"          # the audit actor of automatic moves
 NO_SENIORS = "the merchant has no senior group; the conversation stays with its agent"
+LANGUAGE_NAMES_ZH = {"zh": "中文", "en": "英文"}   # the reasons are read by the agents, in Chinese
 
 
 def languages_of(group: AgentGroup) -> set[str]:
@@ -63,15 +64,14 @@ def choose_group(groups: Sequence[AgentGroup], *, text: str, sku_category: str |
 
     best = max(groups, key=key)        # max keeps the first of equals: the earliest created
     speaks, by_sku, named, default = key(best)
-    reasons = [f"language {language}"] if speaks else []
+    reasons = [f"语言：{LANGUAGE_NAMES_ZH.get(language, language)}"] if speaks else []
     if by_sku:
-        reasons.append(f"category {sku_category} of the SKU in view")
+        reasons.append(f"浏览商品的类目：{sku_category}")
     if named:
-        reasons.append("category " + "/".join(c for c in categories_of(best) if c.lower() in lowered)
-                       + " named in the message")
+        reasons.append("消息提到类目：" + "/".join(c for c in categories_of(best) if c.lower() in lowered))
     if default and not (by_sku or named):
-        reasons.append("default group")
-    return Match(group=best, reasons=reasons or ["first group"])
+        reasons.append("默认组")
+    return Match(group=best, reasons=reasons or ["第一个组"])
 
 
 class Router:
@@ -138,7 +138,7 @@ class Router:
         """Mark an agent on- or offline; coming online hands it its group's waiting conversations."""
         found = self.ledger.set_agent_online(merchant, agent, online)
         self.ledger.audit(actor, "agent.online" if online else "agent.offline", f"{merchant}/{agent}", {})
-        moves = self.hand_out(merchant, found.group, reason=f"agent {agent} came online",
+        moves = self.hand_out(merchant, found.group, reason=f"坐席 {agent} 上线",
                               actor=actor) if online else []
         return self.ledger.get_agent(merchant, agent), moves
 

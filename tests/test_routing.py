@@ -86,7 +86,7 @@ async def test_the_category_of_the_sku_in_view_picks_the_group(shop):
     await _say(shop, "c-sku", "这件能机洗吗？", sku="LF-SUIT-2")
     assert shop.ledger.get_conversation("c-sku").assigned_group == "suits"
     [routing] = _events(shop, "c-sku", "routing")
-    assert "category 西装 of the SKU in view" in routing["reasons"]
+    assert "浏览商品的类目：西装" in routing["reasons"]
 
 
 async def test_an_unknown_sku_and_no_category_fall_back_to_the_default_group(shop):
@@ -169,7 +169,7 @@ async def test_without_an_online_agent_the_conversation_waits_and_goes_to_the_fi
     assert agent.online and agent.load == 2
     assert shop.ledger.queued(SHOP, "beauty") == []
     last = _events(shop, "c-wait-1", "routing")[-1]
-    assert last["to_agent"] == "mei" and "agent mei came online" in last["reasons"]
+    assert last["to_agent"] == "mei" and "坐席 mei 上线" in last["reasons"]
     assert shop.ledger.get_conversation("c-wait-2").assigned_agent == "mei"
 
 

@@ -98,7 +98,7 @@ def put_agent(merchant: str, body: NewAgent, parts: Parts, caller: Caller) -> di
     agent = parts.ledger.put_agent(merchant, id=body.id, name=body.name or body.id, group=body.group,
                                    online=body.online)
     parts.ledger.audit(caller.label, "agent.put", f"{merchant}/{body.id}", asdict(agent))
-    moves = parts.router.hand_out(merchant, agent.group, reason=f"agent {agent.id} came online",
+    moves = parts.router.hand_out(merchant, agent.group, reason=f"坐席 {agent.id} 上线",
                                   actor=caller.label) if agent.online else []
     return {**asdict(parts.ledger.get_agent(merchant, agent.id)), "assigned": [m.to_dict() for m in moves]}
 
