@@ -8,6 +8,7 @@ import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await parts.eval_runs.drain()
             parts.close()
 
-    app = FastAPI(title="Customer-service copilot", version="0.1.0", lifespan=lifespan,
+    app = FastAPIOffline(title="Customer-service copilot", version="0.1.0", lifespan=lifespan,
                   description="Grounded, streamed reply drafts for e-commerce agents; "
                               "nothing reaches a shopper until an agent approves it.")
     app.add_middleware(RefuseBadText)   # every string a client sends: no control characters, no surrogates

@@ -5,8 +5,9 @@ The pages (`/`, `/web/*`) are ES modules and a style sheet served by the app its
 script, no inline style, no CDN; they talk to the same origin only (fetch, EventSource). The one
 inline thing is the `<style>` of the eval report (`evals.report.STYLE`), which the trainer page
 shows in a sandboxed `srcdoc` frame (that frame inherits the page's policy), so the policy lets
-exactly that style in, by its hash. FastAPI's `/docs` and `/redoc` load Swagger UI and ReDoc
-from their CDN with an inline script, so those paths get a policy of their own.
+exactly that style in, by its hash. `/docs` and `/redoc` load Swagger UI and ReDoc from this
+server (`fastapi-offline` ships them: the docs work offline) with an inline start-up script, so
+those paths get a policy of their own.
 
 `SecurityHeaders` is a pure ASGI middleware: it adds headers to `http.response.start` and
 passes the body through untouched, so event streams are not buffered. A header the route set
@@ -42,13 +43,11 @@ PAGE_POLICY = policy(
     img_src="'self'",
     **SAME_ORIGIN,
 )
-CDN = "https://cdn.jsdelivr.net"
-DOCS_POLICY = policy(     # FastAPI's Swagger UI and ReDoc pages: CDN bundles, an inline start-up script
+DOCS_POLICY = policy(     # Swagger UI and ReDoc, served from this origin, started by an inline script
     default_src="'self'",
-    script_src=f"'self' 'unsafe-inline' {CDN}",
-    style_src=f"'self' 'unsafe-inline' {CDN} https://fonts.googleapis.com",
-    font_src="'self' https://fonts.gstatic.com",
-    img_src="'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+    script_src="'self' 'unsafe-inline'",
+    style_src="'self' 'unsafe-inline'",
+    img_src="'self' data:",
     worker_src="'self' blob:",
     **SAME_ORIGIN,
 )

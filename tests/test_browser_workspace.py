@@ -135,3 +135,19 @@ def test_a_reply_by_hand_a_note_and_a_transfer_whose_brief_the_colleague_reads(d
         expect(colleague.locator("[data-testid=conv-status]")).to_have_text("进行中")
     finally:
         other.close()
+
+
+def test_the_api_docs_render_with_nothing_from_another_host(demo_server, page):
+    elsewhere: list[str] = []
+
+    def only_this_server(route):
+        if route.request.url.startswith(demo_server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_server)
+    page.goto(f"{demo_server.url}/docs")
+    expect(page.locator(".swagger-ui .opblock-summary-path").filter(has_text="/v1/stream").first).to_be_visible()
+    assert elsewhere == []

@@ -83,11 +83,15 @@ def test_the_eval_report_style_in_the_trainer_page_frame_is_allowed_by_its_hash(
     assert "&#34;" not in style                  # the style is served as written, not HTML-escaped
 
 
-def test_the_api_docs_get_a_policy_that_lets_swagger_ui_load(bare):
+def test_the_api_docs_load_swagger_ui_from_this_server_not_a_cdn(bare):
     got = bare.get("/docs")
     assert got.status_code == 200
+    assets = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", got.text)
+    assert assets and all(a.startswith("/") for a in assets), assets       # nothing from another host
+    for asset in assets:
+        assert bare.get(asset).status_code == 200, asset
     policy = csp(got)
-    assert "https://cdn.jsdelivr.net" in policy["script-src"] and policy["frame-ancestors"] == ["'none'"]
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"] and policy["frame-ancestors"] == ["'none'"]
     assert got.headers["x-frame-options"] == "DENY"
 
 

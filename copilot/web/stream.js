@@ -14,9 +14,9 @@ export const EVENT_TYPES = ["message", "escalation", "routing", "sources", "outf
 const REOPEN_MS = 1500;
 
 export class EventStream {
-  // url(after) -> the stream's URL starting after an event id; onEvent({id, type, body}).
-  constructor(url, after, onEvent, onState = () => {}) {
-    this.url = url;
+  // address(after): the stream's URL from an event id on; onEvent({id, type, body}).
+  constructor(address, after, onEvent, onState = () => {}) {
+    this.address = address;
     this.onEvent = onEvent;
     this.onState = onState;
     this.lastId = after;
@@ -29,7 +29,7 @@ export class EventStream {
 
   open(after = this.lastId) {
     if (this.closed) return;
-    const source = new EventSource(this.url(after));
+    const source = new EventSource(this.address(after));
     this.source = source;
     for (const type of EVENT_TYPES) source.addEventListener(type, (e) => this.receive(type, e));
     source.onopen = () => { this.opens += 1; this.onState("open"); };
