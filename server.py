@@ -18,7 +18,7 @@ from copilot.http_errors import routing_error
 from copilot.http_headers import SecurityHeaders
 from copilot.input_guard import RefuseBadText
 from copilot.openapi_text import state_text_rule
-from copilot.routes import (conversations, escalation_labels, evalsets, keys, knowledge, prompts, routing, safety,
+from copilot.routes import (conversations, demo, escalation_labels, evalsets, keys, knowledge, prompts, routing, safety,
                             slots, web, workspace)
 from copilot.settings import Settings
 
@@ -37,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             sender.cancel()
+            if parts.demo:
+                await parts.demo.stop()
             await parts.assist.drain()
             await parts.eval_runs.drain()
             parts.close()
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
     app.include_router(workspace.router)
+    app.include_router(demo.router)
     app.include_router(keys.router)
     app.include_router(web.router)
     return app

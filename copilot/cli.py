@@ -258,14 +258,18 @@ DEMO_MERCHANT = "qinghe"
 
 
 @app.command()
-def demo(simulate: Annotated[bool, typer.Option(help="send the demo shopper messages")] = True) -> None:
-    """Load the demo merchant, print a key per role, start the server and the shopper simulator."""
+def demo(simulate: Annotated[bool, typer.Option(help="offer the demo shopper messages (they play when the "
+                                                "first agent logs in, and on the agent screen's button)")] = True) -> None:
+    """Load the demo merchant, print a key per role, start the server with the shopper simulator."""
     import uvicorn
 
     from copilot.auth import new_key
     from server import create_app
 
     settings = Settings()
+    if simulate:
+        settings = settings.model_copy(update={"demo_merchant": DEMO_MERCHANT,
+                                               "demo_messages": DEMO_DIR / "shopper_messages.jsonl"})
     parts = build(settings)
     try:
         if DEMO_MERCHANT not in parts.kb.merchants():
@@ -281,23 +285,10 @@ def demo(simulate: Annotated[bool, typer.Option(help="send the demo shopper mess
     url = f"http://{settings.host}:{settings.port}"
     console.print(f"\n[bold]Copilot demo[/bold] for merchant {DEMO_MERCHANT} (青禾服饰)")
     console.print(f"  agent screen   {url}/   (log in with the agent key)")
+    console.print(f"  shopper page   {url}/#/shop   (chat as a shopper, with a product page open)")
     console.print(f"  API docs       {url}/docs")
     for role, key in keys.items():
         console.print(f"  {role:<8} key   {key}")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=settings.host,
-                                           port=settings.port, log_level="warning"))
-
-    async def main() -> None:
-        tasks = [asyncio.create_task(server.serve())]
-        if simulate:
-            from copilot.simulator import simulate as run_simulator
-
-            while not server.started:
-                await asyncio.sleep(0.1)
-            console.print("  shopper simulator: sending demo messages at a human pace")
-            tasks.append(asyncio.create_task(run_simulator(
-                base_url=url, api_key=keys["merchant"], merchant=DEMO_MERCHANT,
-                messages_path=DEMO_DIR / "shopper_messages.jsonl")))
-        await asyncio.gather(*tasks)
-
-    asyncio.run(main())
+    if simulate:
+        console.print("  shopper simulator: plays when the first agent logs in; replay it from the agent screen")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from copilot.assist import AssistService
 from copilot.channels import LocalChannel, WebhookChannel
 from copilot.delivery import OutboxSender
+from copilot.demo_player import DemoPlayer
 from copilot.drafting import Drafter
 from copilot.drafting.composer import Composer
 from copilot.fanout import Broadcaster
@@ -47,6 +48,7 @@ class Components:
     sender: OutboxSender
     sessions: Sessions
     throttle: FailedAuthThrottle
+    demo: DemoPlayer | None = None      # the shopper simulator, when the settings name a demo
 
     def describe(self) -> dict:
         """What made a run's results (recorded in eval results)."""
@@ -111,4 +113,7 @@ def build(settings: Settings) -> Components:
                       drafter=drafter, pipeline=pipeline,
                       broadcaster=broadcaster, router=router, assist=assist, sender=sender,
                       sessions=Sessions(secret_for(settings.data_dir, settings.session_secret)),
-                      throttle=FailedAuthThrottle())
+                      throttle=FailedAuthThrottle(),
+                      demo=DemoPlayer(assist=assist, merchant=settings.demo_merchant, path=settings.demo_messages,
+                                      speed=settings.demo_speed)
+                      if settings.demo_merchant and settings.demo_messages else None)

@@ -45,3 +45,7 @@ class Settings(BaseSettings):
     history_tokens: int = Field(500, description="token budget for conversation history")
     gate_margin: float = Field(0.02, ge=0, le=1, description="how far a candidate prompt may fall below the "
                                "active one on an eval metric before activation is refused")
+    demo_merchant: str | None = Field(None, description="the merchant whose conversations the demo's "
+                                      "shopper simulator plays (`copilot demo` sets it)")
+    demo_messages: Path | None = Field(None, description="the simulator's shopper messages (JSONL)")
+    demo_speed: float = Field(1.0, ge=0, description="the simulator's pace: 2 is twice as fast, 0 no waiting")

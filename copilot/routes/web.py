@@ -19,8 +19,9 @@ router = APIRouter(tags=["web"], responses=API_ERRORS)
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
-PAGES = ("agent", "merchant", "trainer")
-PAGES_OF_ROLE = {"agent": ("agent",), "merchant": ("merchant",), "trainer": ("trainer",),
+PAGES = ("agent", "merchant", "trainer", "shop")
+# `shop`: a person plays the shopper (demos, training), so the keys that may post shopper messages open it.
+PAGES_OF_ROLE = {"agent": ("agent", "shop"), "merchant": ("merchant", "shop"), "trainer": ("trainer",),
                  "admin": PAGES}
 NO_CACHE = {"Cache-Control": "no-cache"}
 

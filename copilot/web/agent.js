@@ -50,6 +50,31 @@ export function mount(root, me) {
     window.__copilotStream = stream;   // for diagnostics in the browser console
     groups = await api(`/v1/merchants/${encodeURIComponent(merchant)}/groups`).catch(() => []);
     renderQueue();
+    demo(me.role === "agent");
+  }
+
+  // The demo's shopper simulator, when the server offers one: it plays when the first agent
+  // logs in, and again on the button.
+  async function demo(firstLogin) {
+    let status;
+    try {
+      status = await api("/v1/demo");
+    } catch { ui.demo.hidden = true; return; }
+    if (status.merchant !== merchant) { ui.demo.hidden = true; return; }
+    if (firstLogin && status.runs === 0) status = await api("/v1/demo/play?once=true", { method: "POST" }).catch(() => status);
+    ui.demo.hidden = false;
+    ui.demoButton.textContent = status.runs ? "↻ 重新播放演示对话" : "▶ 播放演示对话";
+    ui.demoState.textContent = status.running ? `演示顾客正在发消息（第 ${status.runs} 轮）` : "";
+  }
+
+  async function replayDemo() {
+    try {
+      await api("/v1/demo/play", { method: "POST" });
+    } catch (err) {
+      ui.demoState.textContent = describe(err);
+      return;
+    }
+    demo(false);
   }
 
   // One event of any conversation: the queue row, then the open conversation if it is this one.
@@ -413,6 +438,7 @@ export function mount(root, me) {
   });
   ui.merchantPick.addEventListener("change", () => { merchant = ui.merchantPick.value; selected = null; start(); });
   ui.send.addEventListener("click", sendReply);
+  ui.demoButton.addEventListener("click", replayDemo);
   ui.insert.addEventListener("click", insertSuggestion);
   ui.quickSearch.addEventListener("input", searchQuick);
   ui.quickSearch.addEventListener("focus", searchQuick);
@@ -462,6 +488,8 @@ function layout(root) {
       h("button", { class: "tab", dataset: { scope: "closed" } }, "已解决")),
     sound: h("input", { type: "checkbox", "data-testid": "sound" }),
     queue: h("ul", { class: "queue-list", "data-testid": "queue" }),
+    demoButton: h("button", { class: "small", "data-testid": "demo-play" }, "▶ 播放演示对话"),
+    demoState: h("span", { class: "small muted", "data-testid": "demo-state" }),
     title: h("h2", { class: "conv-title" }, "请从左侧选择会话"),
     convStatus: h("span", { class: "tag", "data-testid": "conv-status" }),
     headActions: h("span", { class: "head-actions" }),
@@ -491,11 +519,12 @@ function layout(root) {
   };
   ui.transfer = h("div", { class: "transfer", hidden: true, "data-testid": "transfer" },
     ui.transferGroup, ui.transferAgent, ui.transferNote, ui.doTransfer);
+  ui.demo = h("div", { class: "demo-bar", hidden: true }, ui.demoButton, ui.demoState);
   ui.composer = h("div", { class: "composer", hidden: true },
     ui.reply, h("div", { class: "buttons" }, ui.send, ui.insert, ui.quickSearch), ui.quick,
     h("div", { class: "buttons" }, ui.note, ui.addNote));
   root.append(h("div", { class: "agent-screen" },
-    h("aside", { class: "pane queue-pane" }, h("h2", {}, "会话队列"), ui.merchantPick, ui.scope, ui.queue,
+    h("aside", { class: "pane queue-pane" }, h("h2", {}, "会话队列"), ui.merchantPick, ui.demo, ui.scope, ui.queue,
       h("p", { class: "muted small" }, h("label", {}, ui.sound, " 新消息提示音"), " · J/K 切换会话")),
     h("section", { class: "pane conv-pane" },
       h("div", { class: "conv-head" }, h("div", {}, ui.title, ui.convStatus), h("div", {}, ui.headActions, ui.link)),

@@ -7,6 +7,7 @@ const PAGES = {
   agent: { title: "坐席工作台", load: () => import("./agent.js") },
   merchant: { title: "商家知识库", load: () => import("./merchant.js") },
   trainer: { title: "训练师评测", load: () => import("./trainer.js") },
+  shop: { title: "顾客模拟", load: () => import("./shop.js") },
 };
 const ROLE_NAMES = { agent: "坐席", merchant: "商家", trainer: "训练师", admin: "管理员" };
 
