@@ -10,6 +10,7 @@ from copilot.demo_player import DemoPlayer
 from copilot.drafting import Drafter
 from copilot.drafting.composer import Composer
 from copilot.fanout import Broadcaster
+from copilot.handoff import BriefWriter
 from copilot.ledger import Ledger
 from copilot.ledger.sqlite import SqliteLedger
 from copilot.pipeline import Pipeline
@@ -100,7 +101,9 @@ def build(settings: Settings) -> Components:
     if settings.webhook_url:
         channels["webhook"] = WebhookChannel(url=settings.webhook_url, secret=settings.webhook_secret)
     broadcaster = Broadcaster()
-    router = Router(ledger=ledger, kb=kb, broadcaster=broadcaster)
+    router = Router(ledger=ledger, kb=kb, broadcaster=broadcaster, brief_writer=BriefWriter(
+        base_url=settings.llm_base_url, api_key=settings.llm_api_key, model=settings.llm_model,
+        timeout=settings.llm_timeout, prompts=prompts) if settings.drafter == "llm" else None)
     # An approval wakes the sender; the sender announces deliveries through the assist
     # service's `emit` (event log, then live subscribers): the lambda closes the loop.
     assist = AssistService(ledger=ledger, pipeline=pipeline, broadcaster=broadcaster, router=router,

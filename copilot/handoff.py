@@ -8,14 +8,23 @@ invented).
 - still open: the shopper's messages after the last reply, and the questions a draft found
   no answer to (the conversation's knowledge gaps);
 - products: every SKU the shopper viewed or a draft cited, with price and stock.
+
+With an LLM configured, `BriefWriter` also has the model write these lines up as a few
+sentences (`summary`, prompt `handoff`); when it fails or takes too long, the brief is the
+extractive lines alone.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import logging
+from dataclasses import asdict, dataclass, field, replace
 
 from copilot.errors import NotFound
 from copilot.ledger import Ledger
+from copilot.prompts import PromptLibrary
 from knowledge.base import KnowledgeBase
+
+log = logging.getLogger(__name__)
+HANDOFF_TASK = "handoff"
 
 MAX_LINES = 8          # of each list: the latest ones
 MAX_CHARS = 120        # of each quoted message
@@ -34,13 +43,35 @@ class Brief:
     note: str | None = None
     by: str | None = None
     lines: list[str] = field(default_factory=list)
+    summary: str | None = None        # the lines written up by the LLM, when one is configured
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
+class BriefWriter:
+    """Has an OpenAI-compatible chat model write a brief's lines up as a few sentences."""
+
+    def __init__(self, *, base_url: str, api_key: str, model: str, timeout: float, prompts: PromptLibrary) -> None:
+        from langchain_openai import ChatOpenAI
+
+        self._prompt = prompts.get(HANDOFF_TASK)
+        self._llm = ChatOpenAI(base_url=base_url, api_key=api_key, model=model, timeout=timeout, max_retries=0,
+                               **self._prompt.params.model_dump(exclude_none=True))
+
+    def write(self, made: Brief) -> Brief:
+        from copilot.drafting.llm import data
+
+        try:
+            answer = self._llm.invoke(self._prompt.render(brief=data("\n".join(made.lines))))
+        except Exception as err:  # noqa: BLE001 - the extractive brief stands on its own
+            log.warning("the hand-off summary of %s was not written: %s", made.conversation_id, err)
+            return made
+        return replace(made, summary=str(answer.content).strip() or None)
+
+
 def brief(ledger: Ledger, kb: KnowledgeBase, conversation_id: str, *, note: str | None = None,
-          by: str | None = None) -> Brief:
+          by: str | None = None, writer: BriefWriter | None = None) -> Brief:
     conv = ledger.get_conversation(conversation_id)
     messages = ledger.messages(conversation_id)
     events = ledger.events_after(conversation_id, None)
@@ -65,7 +96,8 @@ def brief(ledger: Ledger, kb: KnowledgeBase, conversation_id: str, *, note: str 
             + [_quote(q) for q in gaps]))[-MAX_LINES:],
         products=_products(kb, conv.merchant, list(dict.fromkeys(s for s in skus if s))),
         note=note, by=by)
-    return Brief(**{**asdict(made), "lines": _lines(made)})
+    made = replace(made, lines=_lines(made))
+    return writer.write(made) if writer else made
 
 
 def _products(kb: KnowledgeBase, merchant: str, skus: list[str]) -> list[dict]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from copilot.errors import NotFound
 from copilot.escalation import DEFAULT_THRESHOLDS, Thresholds
 from copilot.fanout import Broadcaster
-from copilot.handoff import brief
+from copilot.handoff import BriefWriter, brief
 from copilot.language import DEFAULT_LANGUAGE, LANGUAGES, language_of
 from copilot.ledger import Conversation, Ledger
 from copilot.ledger.routing import Agent, AgentGroup, Move
@@ -76,11 +76,12 @@ def choose_group(groups: Sequence[AgentGroup], *, text: str, sku_category: str |
 
 class Router:
     def __init__(self, *, ledger: Ledger, kb: KnowledgeBase, broadcaster: Broadcaster,
-                 actor: str = ROUTER_ACTOR) -> None:
+                 actor: str = ROUTER_ACTOR, brief_writer: BriefWriter | None = None) -> None:
         self.ledger = ledger
         self.kb = kb
         self.broadcaster = broadcaster
         self.actor = actor
+        self.brief_writer = brief_writer
 
     def thresholds(self, merchant: str) -> Thresholds:
         """The merchant's escalation thresholds, or the defaults when it set none."""
@@ -123,7 +124,7 @@ class Router:
 
     def _brief(self, conversation_id: str, move: Move | None) -> None:
         """The hand-off brief for whoever takes the escalated conversation over."""
-        handed = brief(self.ledger, self.kb, conversation_id).to_dict()
+        handed = brief(self.ledger, self.kb, conversation_id, writer=self.brief_writer).to_dict()
         self.broadcaster.publish(self.ledger.append_event(conversation_id, "handoff", {
             "brief": handed, "move": move.to_dict() if move else None, "by": self.actor}))
 

@@ -53,7 +53,8 @@ class Workspace:
         reasons = [f"{by.label} 转交" + (f"：{note}" if note else "")]
         move = self.router.transfer(conversation_id, group=group, agent=agent, reasons=reasons, actor=by.label,
                                     senior=bool(target and target.senior))
-        handed = brief(self.ledger, self.kb, conversation_id, note=note, by=by.label).to_dict()
+        handed = brief(self.ledger, self.kb, conversation_id, note=note, by=by.label,
+                       writer=self.router.brief_writer).to_dict()
         self.emit(conversation_id, "handoff", {"brief": handed, "move": move.to_dict(), "by": by.label})
         return {"move": move.to_dict(), "brief": handed}
 

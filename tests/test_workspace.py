@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import DEMO
+from tests.fake_llm import Behaviour, fake_llm  # noqa: F401
 
 MERCHANT = "qinghe"
 
@@ -201,3 +202,30 @@ def test_quick_replies_search_the_faq_answers_and_wait_limits_are_the_merchants(
     ok = api.put(f"/v1/merchants/{MERCHANT}/wait-limits", headers=auth(api, "merchant"), json={"amber_s": 30, "red_s": 90})
     assert ok.json() == {"amber_s": 30, "red_s": 90}
     assert api.get("/v1/queue", headers=auth(api, "agent")).json()["wait_limits"] == {"amber_s": 30, "red_s": 90}
+
+
+def test_with_an_llm_the_brief_is_also_written_up_by_the_model_from_the_records(tmp_path, fake_llm):
+    from copilot.auth import new_key
+    from copilot.cli import ingest_paths
+    from copilot.settings import Settings
+    from server import create_app
+
+    written = "顾客王女士询问针织开衫能否机洗，情绪平静，尚未回复。"
+    fake_llm.behaviour = Behaviour(respond=lambda body: written if "交接摘要" in json.dumps(body, ensure_ascii=False)
+                                   else "亲，这款不可机洗哦")
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None, drafter="llm", llm_base_url=fake_llm.base_url)
+    with TestClient(create_app(settings)) as client:
+        parts = client.app.state.components
+        parts.kb.create_merchant(MERCHANT, name="青禾服饰")
+        ingest_paths(parts.kb, MERCHANT, [DEMO])
+        client.keys = {"merchant": new_key(parts.ledger, role="merchant", merchant=MERCHANT, label="店长")}
+        assert client.post(f"/v1/merchants/{MERCHANT}/groups", headers=auth(client, "merchant"),
+                           json={"id": "senior", "senior": True}).status_code == 201
+        say(client, "c1", "这件针织开衫可以机洗吗", shopper="王女士", sku="QH-113")
+        drain(client)
+        got = client.post("/v1/conversations/c1/transfer", headers=auth(client, "merchant"), json={"group": "senior"})
+        brief = got.json()["brief"]
+    assert brief["summary"] == written
+    assert brief["lines"] and brief["asked"] == ["这件针织开衫可以机洗吗"]       # the records stay beside it
+    asked = [r for r in fake_llm.requests if "交接摘要" in json.dumps(r, ensure_ascii=False)]
+    assert asked and "这件针织开衫可以机洗吗" in json.dumps(asked[0], ensure_ascii=False)

@@ -18,6 +18,7 @@ export function renderBrief(el, state) {
     h("strong", {}, "交接摘要"),
     h("span", { class: "muted small" }, ` ${last.by === "router" ? "系统升级" : `${last.by} 转交`}`,
       move ? ` → ${move.to_agent || "待分配"}（${move.group}组）` : ""),
+    last.brief.summary ? h("p", { class: "brief-summary", "data-testid": "brief-summary" }, last.brief.summary) : null,
     h("ul", {}, (last.brief.lines || []).map((line) => h("li", {}, line)))));
 }
 
