@@ -36,7 +36,8 @@ test: $(STAMP) $(CHROMIUM)
 
 # The browser tests write the README's screenshots to docs/screenshots only when asked.
 screenshots: $(STAMP) $(CHROMIUM)
-	COPILOT_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser_agent.py tests/test_browser_merchant.py tests/test_browser_trainer.py
+	COPILOT_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser_agent.py tests/test_browser_workspace.py \
+		tests/test_browser_demo.py tests/test_browser_merchant.py tests/test_browser_trainer.py
 
 bench: $(STAMP)
 	$(BIN)/python -m evals.bench_knowledge
