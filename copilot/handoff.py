@@ -83,7 +83,7 @@ def brief(ledger: Ledger, kb: KnowledgeBase, conversation_id: str, *, note: str 
     escalated = [a for a in assessed.values() if a.get("escalate")]
     why = list(escalated[-1]["reasons"]) if escalated else []
     last_reply = max((m.seq for m in messages if m.role == "agent"), default=0)
-    gaps = [g.question for g in ledger.knowledge_gaps(conv.merchant) if g.conversation_id == conversation_id]
+    gaps = [g.question for g in reversed(ledger.knowledge_gaps(conv.merchant, conversation_id=conversation_id))]
     skus = [m.sku_in_view for m in messages if m.sku_in_view]
     kinds = {src["id"]: src["kind"] for e in events if e.type == "sources" for src in e.body.get("sources", [])}
     skus += [sid for s in suggestions for sid in s.citations if kinds.get(sid) == "sku"]

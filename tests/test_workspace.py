@@ -229,3 +229,14 @@ def test_with_an_llm_the_brief_is_also_written_up_by_the_model_from_the_records(
     assert brief["lines"] and brief["asked"] == ["这件针织开衫可以机洗吗"]       # the records stay beside it
     asked = [r for r in fake_llm.requests if "交接摘要" in json.dumps(r, ensure_ascii=False)]
     assert asked and "这件针织开衫可以机洗吗" in json.dumps(asked[0], ensure_ascii=False)
+
+
+def test_the_brief_lists_what_no_draft_could_answer_as_still_open(api):
+    say(api, "c1", "你们在杭州有实体店吗", sku="QH-101")
+    drain(api)
+    parts = api.app.state.components
+    gaps = parts.ledger.knowledge_gaps(MERCHANT, conversation_id=f"{MERCHANT}:c1")
+    assert gaps, "premise: the draft found no answer and recorded a knowledge gap"
+    brief = api.get("/v1/conversations/c1/brief", headers=auth(api, "agent")).json()
+    assert set(g.question for g in gaps) <= set(brief["still_open"])
+    assert parts.ledger.knowledge_gaps(MERCHANT, conversation_id=f"{MERCHANT}:other") == []

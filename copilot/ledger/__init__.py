@@ -261,7 +261,8 @@ class Ledger(RoutingStore, WorkspaceStore, Protocol):
     def get_approval(self, suggestion_id: str) -> Approval: ...
 
     # knowledge gaps
-    def knowledge_gaps(self, merchant: str, *, limit: int = 200) -> list[KnowledgeGap]: ...
+    def knowledge_gaps(self, merchant: str, *, limit: int = 200,
+                       conversation_id: str | None = None) -> list[KnowledgeGap]: ...
 
     # escalation labels
     def add_escalation_label(

@@ -173,10 +173,14 @@ class SqliteLedger(SqliteConnection, SqliteRouting, SqliteWorkspace):
             writes.insert_gaps(db, to_suggestion(row), gaps, now)
             return to_suggestion(row)
 
-    def knowledge_gaps(self, merchant: str, *, limit: int = 200) -> list[KnowledgeGap]:
-        """The merchant's knowledge gaps, newest first."""
-        rows = self._rows("SELECT * FROM knowledge_gaps WHERE merchant = ? ORDER BY created_at DESC, id DESC"
-                          " LIMIT ?", (merchant, limit))
+    def knowledge_gaps(self, merchant: str, *, limit: int = 200,
+                       conversation_id: str | None = None) -> list[KnowledgeGap]:
+        """The merchant's knowledge gaps (of one conversation, when named), newest first."""
+        where, params = "merchant = ?", [merchant]
+        if conversation_id is not None:
+            where, params = where + " AND conversation_id = ?", params + [conversation_id]
+        rows = self._rows(f"SELECT * FROM knowledge_gaps WHERE {where} ORDER BY created_at DESC, id DESC"
+                          " LIMIT ?", (*params, limit))
         return [to_gap(r) for r in rows]
 
     def get_suggestion(self, id: str) -> Suggestion:
