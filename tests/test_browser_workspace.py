@@ -81,10 +81,21 @@ def test_a_reply_by_hand_a_note_and_a_transfer_whose_brief_the_colleague_reads(d
     row(page, "hand").click()
     expect(page.locator("[data-testid=draft-state]")).to_have_text("待审核")
 
-    # the suggestion into the box, then the agent's own words instead
+    # the suggestion into the box (all of it, then only the part the agent selects), then the
+    # agent's own words instead
     page.locator("[data-testid=insert-suggestion]").click()
     box = page.locator("[data-testid=reply-box]")
-    expect(box).to_have_value(page.locator("[data-testid=draft-text]").inner_text())
+    draft = page.locator("[data-testid=draft-text]").inner_text()
+    expect(box).to_have_value(draft)
+    box.fill("")
+    part = page.evaluate("""() => {
+        const text = document.querySelector("[data-testid=draft-text]").firstChild;
+        window.getSelection().setBaseAndExtent(text, 2, text, 8);
+        return window.getSelection().toString();
+    }""")
+    assert len(part) == 6 and part in draft
+    page.locator("[data-testid=insert-suggestion]").click()
+    expect(box).to_have_value(part)
     page.locator("[data-testid=quick-search]").fill("发货")
     quick = page.locator("[data-testid=quick-reply]")
     expect(quick.first).to_be_visible()
