@@ -11,26 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import DEMO
+from tests.test_api import MERCHANT, api  # noqa: F401 - fixture: the demo merchant, a key per role
 from tests.fake_llm import Behaviour, fake_llm  # noqa: F401
 
-MERCHANT = "qinghe"
-
-
-@pytest.fixture
-def api(settings):
-    from copilot.auth import new_key
-    from copilot.cli import ingest_paths
-    from server import create_app
-
-    with TestClient(create_app(settings)) as client:
-        parts = client.app.state.components
-        parts.kb.create_merchant(MERCHANT, name="青禾服饰")
-        parts.kb.create_merchant("other-shop")
-        ingest_paths(parts.kb, MERCHANT, [DEMO])
-        client.keys = {role: new_key(parts.ledger, role=role, merchant=MERCHANT, label=label)
-                       for role, label in (("agent", "小王"), ("merchant", "店长"), ("trainer", "训练师"))}
-        client.keys["other"] = new_key(parts.ledger, role="agent", merchant="other-shop", label="别家")
-        yield client
 
 
 def auth(client, role: str, **extra) -> dict:
@@ -112,7 +95,7 @@ def test_one_stream_carries_every_conversations_events_from_where_the_queue_left
         ("message", f"{MERCHANT}:c2"), ("message", f"{MERCHANT}:c3")]
     assert events[0]["body"]["shopper"] == "顾客乙"
     assert all(e["id"] > after for e in events)
-    other = api.get("/v1/stream", headers=auth(api, "other", **{"Last-Event-ID": "0"}), params={"merchant": MERCHANT})
+    other = api.get("/v1/stream", headers=auth(api, "other-agent", **{"Last-Event-ID": "0"}), params={"merchant": MERCHANT})
     assert other.status_code == 403
 
 
@@ -150,7 +133,7 @@ def test_a_transfer_gives_the_conversation_to_the_colleague_with_a_brief(api):
     brief = body["brief"]
     assert brief["asked"] == ["这件衬衫有M码吗"] and brief["answered"] == []
     assert brief["still_open"][0] == "这件衬衫有M码吗"
-    assert brief["note"] == "顾客要开发票，我这边没有权限" and brief["by"] == "小王"
+    assert brief["note"] == "顾客要开发票，我这边没有权限" and brief["by"] == "t-agent"
     assert any("顾客要开发票" in line for line in brief["lines"])
     conv = api.get("/v1/conversations/c1", headers=merchant).json()
     assert conv["assigned_agent"] == "老李" and conv["status"] == "escalated"
@@ -174,7 +157,7 @@ def test_notes_resolve_reopen_and_the_context_panel(api):
     say(api, "new", "这件衬衫有M码吗", shopper="老顾客", sku="QH-101")
     drain(api)
     note = api.post("/v1/conversations/new/notes", headers=auth(api, "agent"), json={"text": "老顾客，优先处理"})
-    assert note.status_code == 201 and note.json()["author"] == "小王"
+    assert note.status_code == 201 and note.json()["author"] == "t-agent"
     context = api.get("/v1/conversations/new/context", headers=auth(api, "agent")).json()
     assert [c["id"] for c in context["earlier"]] == [f"{MERCHANT}:old"]
     assert context["products"][0]["sku"] == "QH-101" and "price" in context["products"][0]
