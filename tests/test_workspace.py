@@ -7,7 +7,6 @@ import json
 import uuid
 
 import anyio
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import DEMO
