@@ -12,6 +12,9 @@ letter or digit).
 A *label* is what a person reads: an agent's display label (小王), a merchant's or
 a group's display name. It may be any language, but one line: no control
 characters, no lone surrogates, at most `LABEL_MAX_CHARS`.
+
+An *agent id* is the label of the agent's API key, so any language too (小王), but it is
+also one segment of a URL path (`/v1/agents/{agent}/queue`): no '/' or '\\'.
 """
 from __future__ import annotations
 
@@ -71,3 +74,14 @@ def _label(value: str) -> str:
 Name = Annotated[str, AfterValidator(_name),
                  WithJsonSchema({"type": "string", "pattern": NAME_PATTERN, "description": NAME_RULE})]
 Label = Annotated[str, Field(max_length=LABEL_MAX_CHARS), AfterValidator(_label)]
+
+
+def _agent_id(value: str) -> str:
+    _label(value)
+    if not value.strip() or any(c in value for c in "/\\"):
+        raise PydanticCustomError("agent_id_invalid", "an agent id is the agent key's label: any language, "
+                                  "not empty, without '/' or '\\'")
+    return value
+
+
+AgentId = Annotated[str, Field(min_length=1, max_length=LABEL_MAX_CHARS), AfterValidator(_agent_id)]

@@ -30,7 +30,7 @@ def test_gbk_csv_with_one_bad_row_shows_that_rows_error_and_stores_nothing(demo_
     merchant = demo_server.key("merchant")
     before = records(demo_server, merchant, "catalog")["total"]
     login(page, demo_server, merchant)
-    expect(page.locator("#nav a")).to_have_text(["商家知识库"])
+    expect(page.locator("#nav a")).to_have_text(["商家知识库", "顾客模拟"])
     expect(page.locator("[data-testid=record-total]")).to_have_text(f"共 {before} 条")
 
     bad = gbk_csv(tmp_path / "新品目录.csv", [*GOOD_ROWS, BAD_ROW])
@@ -79,8 +79,8 @@ def test_policies_tab_and_search(demo_server, page):
 
 
 def test_each_role_sees_only_its_pages(demo_server, page):
-    expected = {"agent": ["坐席工作台"], "merchant": ["商家知识库"], "trainer": ["训练师评测"],
-                "admin": ["坐席工作台", "商家知识库", "训练师评测"]}
+    expected = {"agent": ["坐席工作台", "顾客模拟"], "merchant": ["商家知识库", "顾客模拟"], "trainer": ["训练师评测"],
+                "admin": ["坐席工作台", "商家知识库", "训练师评测", "顾客模拟"]}
     for role, pages in expected.items():
         key = demo_server.key(role, merchant=None if role == "admin" else MERCHANT)
         login(page, demo_server, key)

@@ -229,6 +229,7 @@ def test_merchant_ids_are_refused_by_the_library_too(kb):
     ("groups", {"id": "a:b", "name": "资深组"}, "id"),
     ("groups", {"id": "a.b", "name": "资深组"}, "id"),
     ("agents", {"id": "x/y", "group": "g1"}, "id"),
+    ("agents", {"id": " ", "group": "g1"}, "id"),
     ("agents", {"id": "xw", "group": "g:1"}, "group"),
 ])
 def test_routing_group_and_agent_ids_that_are_not_names_are_refused(api, path, body, field):

@@ -17,7 +17,7 @@ from copilot.deps import Caller, KnownMerchant, Parts
 from copilot.errors import BadRequest, Forbidden
 from copilot.escalation import DEFAULT_LEVEL_CUTOFFS, Thresholds
 from copilot.http_errors import API_ERRORS
-from copilot.names import Label, Name
+from copilot.names import AgentId, Label, Name
 
 router = APIRouter(prefix="/v1", tags=["routing"], responses=API_ERRORS,
                    dependencies=[KnownMerchant])
@@ -51,7 +51,7 @@ class NewGroup(BaseModel):
 
 
 class NewAgent(BaseModel):
-    id: Label = Field(min_length=1, description="the label of the agent's API key, any language (小王)")
+    id: AgentId = Field(description="the label of the agent's API key, any language (小王)")
     name: Label = Field("", description="the display label, any language (小王)")
     group: Name
     online: bool = False

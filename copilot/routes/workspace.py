@@ -19,7 +19,7 @@ from copilot.events import Event
 from copilot.fanout import merchant_topic
 from copilot.http_errors import API_ERRORS, responses
 from copilot.ledger.workspace import WaitLimits
-from copilot.names import Label, Name
+from copilot.names import AgentId, Name
 from copilot.routes.conversations import HEARTBEAT_SECONDS, MAX_MESSAGE_CHARS, conversation_of
 from copilot.workspace import Workspace
 from knowledge.lexical import terms
@@ -49,7 +49,7 @@ class NoteIn(BaseModel):
 
 class Transfer(BaseModel):
     group: Name = Field(description="the group that takes the conversation over")
-    agent: Label | None = Field(None, description="one of the group's agents; omit for its least-loaded online one")
+    agent: AgentId | None = Field(None, description="one of the group's agents; omit for its least-loaded online one")
     note: str | None = Field(None, max_length=2000, description="for the colleague, never sent to the shopper")
 
 
