@@ -107,12 +107,14 @@ class UpstreamError(CopilotError):
 
 @dataclass(frozen=True)
 class InputProblem:
-    """One thing wrong with one place of an uploaded file."""
+    """One thing wrong with one place of an uploaded file: `message` in English (API and CLI
+    users), `message_zh` the same problem in plain Chinese for the merchant and trainer pages."""
 
     file: str
     line: int | None
     field: str | None
     message: str
+    message_zh: str | None = None
 
     def __str__(self) -> str:
         where = self.file

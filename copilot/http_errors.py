@@ -31,6 +31,7 @@ class Problem(BaseModel):
     line: int | None = None
     field: str | None = None
     message: str
+    message_zh: str | None = Field(None, description="the same problem in plain Chinese, for the merchant")
 
 
 class Error(BaseModel):

@@ -36,7 +36,9 @@ def upload_eval_set(store: SqliteTrainerStore, *, merchant: str, name: str, raw:
     except UnicodeDecodeError as err:
         raise UploadRejected([InputProblem(
             name, raw.count(b"\n", 0, err.start) + 1, None, f"not UTF-8 text: byte 0x{raw[err.start]:02x} "
-            "cannot be decoded; save the eval set as UTF-8 JSONL and upload again")]) from err
+            "cannot be decoded; save the eval set as UTF-8 JSONL and upload again",
+            f"不是 UTF-8 文本：字节 0x{raw[err.start]:02x} 无法解码；请把评测集另存为 UTF-8 编码的 JSONL "
+            "后重新上传")]) from err
     cases = parse_cases(text, source=name)
     return store.put_eval_set(merchant=merchant, name=name, body=text, cases=len(cases), author=author)
 

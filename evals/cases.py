@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from copilot.characters import flaws_in
 from copilot.errors import InputProblem, UploadRejected
 from copilot.turns import Turn
+from knowledge.loaders import validation_message_zh
+from knowledge.rows import flaw_message_zh
 
 
 class _Model(BaseModel):
@@ -71,24 +73,30 @@ def parse_cases(text: str, *, source: str) -> list[EvalCase]:
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as err:
-            problems.append(InputProblem(source, n, None, f"invalid JSON: {err.msg}"))
+            problems.append(InputProblem(source, n, None, f"invalid JSON: {err.msg}",
+                                         f"不是有效的 JSON：第 {err.colno} 列附近格式有误；"
+                                         "每行必须是一个完整的 JSON 对象"))
             continue
         if flawed := flaws_in(raw):   # a control character or lone surrogate in any field
-            problems += [InputProblem(source, n, at.field or None, str(at)) for at in flawed]
+            problems += [InputProblem(source, n, at.field or None, str(at), flaw_message_zh(at))
+                         for at in flawed]
             continue
         try:
             case = EvalCase.model_validate(raw)
         except ValidationError as err:
-            problems += [InputProblem(source, n, ".".join(map(str, e["loc"])), e["msg"])
+            problems += [InputProblem(source, n, ".".join(map(str, e["loc"])), e["msg"],
+                                      validation_message_zh(e))
                          for e in err.errors()]
             continue
         if case.id in seen:
             problems.append(InputProblem(source, n, "id",
-                                         f"duplicate id {case.id!r} (first on line {seen[case.id]})"))
+                                         f"duplicate id {case.id!r} (first on line {seen[case.id]})",
+                                         f"编号 {case.id!r} 重复：第 {seen[case.id]} 行也有，请只保留一个"))
         seen[case.id] = n
         cases.append(case)
     if not cases and not problems:
-        problems.append(InputProblem(source, None, None, "the eval set has no cases"))
+        problems.append(InputProblem(source, None, None, "the eval set has no cases",
+                                     "评测集里没有任何用例"))
     if problems:
         raise UploadRejected(problems)
     return cases

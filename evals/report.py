@@ -2,10 +2,13 @@
 
 Everything is inline (CSS and SVG charts), so a page opens from disk or an
 attachment with no network. Figures carry `data-metric` attributes naming where
-they come from in the results JSON (e.g. `replies.fact_coverage`).
+they come from in the results JSON (e.g. `replies.fact_coverage`). Trainers read the pages
+inside the trainer page, so every word shown is Chinese (`METRIC_NAMES` and the other names
+below); machine keys stay in the `data-*` attributes.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -37,66 +40,114 @@ svg text{font-size:11px;fill:#333}.bar{fill:#4a78c2}.charts{display:flex;flex-wr
 _env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 _env.filters["fmt"] = lambda v: "—" if v is None else (str(round(v, 4)) if isinstance(v, float) else str(v))
 
+# what a reader sees for each machine key; the keys stay in the `data-*` attributes
+METRIC_NAMES = {
+    "retrieval.recall_at_5": "检索召回率（前 5 条）", "retrieval.mrr": "平均倒数排名",
+    "replies.fact_coverage": "事实覆盖率", "replies.must_not_violations": "禁用语违规次数",
+    "replies.ungrounded_numbers": "未核实数字",
+    "escalation.precision": "升级精确率", "escalation.recall": "升级召回率", "escalation.f1": "升级 F1 值",
+    "outfits.valid_rate": "搭配有效率",
+    "latency_ms.first_event_p50": "首个事件耗时中位数（毫秒）",
+    "latency_ms.first_event_p95": "首个事件耗时 95 分位（毫秒）",
+    "latency_ms.draft_done_p50": "草稿完成耗时中位数（毫秒）",
+    "latency_ms.draft_done_p95": "草稿完成耗时 95 分位（毫秒）",
+    # the gate's metrics (`evals.compare.METRICS`) and the compare page's latency rows
+    "fact_coverage": "事实覆盖率", "recall_at_5": "检索召回率（前 5 条）", "escalation_f1": "升级 F1 值",
+    "outfit_valid_rate": "搭配有效率", "must_not_violations": "禁用语违规次数",
+    "latency.first_event_p50": "首个事件耗时中位数（毫秒）",
+    "latency.draft_done_p50": "草稿完成耗时中位数（毫秒）",
+    "latency.draft_done_p95": "草稿完成耗时 95 分位（毫秒）",
+}
+CASE_KINDS = {"reply": "回复", "outfit": "搭配", "escalation": "升级"}
+SOURCE_KINDS = {"sku": "商品", "policy": "政策", "faq": "常见问题", "unknown": "未知"}
+CONFIG_NAMES = {"embedder": "向量模型", "drafter": "草稿生成", "llm": "大模型", "prompts": "提示词版本"}
+CASE_FIELDS = {"draft": "草稿", "retrieved": "检索到的来源", "escalate": "是否升级", "outfits": "搭配",
+               "facts_hit": "命中事实数", "violations": "禁用语违规", "retrieval_hit": "期望来源在前 5 条",
+               "escalation_correct": "升级判断正确", "outfit_valid": "搭配有效"}
+
+
+def shown(value) -> str:
+    """A value of the results JSON for a reader: yes/no, lists joined, nothing as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "、".join(shown(v) for v in value.values() if v is not None) or "—"
+    if isinstance(value, (list, tuple)):
+        return "；".join(shown(v) for v in value) if any(isinstance(v, (list, tuple)) for v in value) \
+            else "、".join(shown(v) for v in value) or "—"
+    return str(value)
+
+
+_env.filters["shown"] = shown
+_env.filters["metric"] = lambda key: METRIC_NAMES.get(key, key)
+_env.filters["case_kind"] = lambda kind: CASE_KINDS.get(kind, kind)
+_env.filters["config_name"] = lambda key: CONFIG_NAMES.get(key, key)
+_env.filters["case_field"] = lambda key: CASE_FIELDS.get(key, key)
+
 RUN_PAGE = _env.from_string("""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>Eval {{ r.eval_set }}</title><style>{{ style|safe }}</style></head><body>
-<h1>Eval report: <span id="eval-set">{{ r.eval_set }}</span></h1>
-<p>merchant <b>{{ r.merchant }}</b> · {{ r.cases|length }} cases ·
-{% for k, v in r.config.items() %}{{ k }}: <code>{{ v }}</code> {% endfor %}</p>
-<h2>Summary</h2>
-<table id="summary"><tr><th>metric</th><th class="num">value</th></tr>
-{% for section, key in rows %}<tr><td>{{ section }}.{{ key }}</td>
+<title>评测报告 {{ r.eval_set }}</title><style>{{ style|safe }}</style></head><body>
+<h1>评测报告：<span id="eval-set">{{ r.eval_set }}</span></h1>
+<p>商家 <b>{{ r.merchant }}</b> · 共 {{ r.cases|length }} 个用例 ·
+{% for k, v in r.config.items() %}<span data-config="{{ k }}">{{ k|config_name }}：<code>{{ v|shown }}</code></span>
+{% endfor %}</p>
+<h2>汇总</h2>
+<table id="summary"><tr><th>指标</th><th class="num">数值</th></tr>
+{% for section, key in rows %}<tr><td>{{ (section ~ "." ~ key)|metric }}</td>
 <td class="num" data-metric="{{ section }}.{{ key }}">{{ (r.summary[section] or {}).get(key)|fmt }}</td></tr>
 {% endfor %}</table>
-<h2>Per kind</h2>
-<table id="per-kind"><tr><th>kind</th><th class="num">cases</th><th class="num">fact coverage</th>
-<th class="num">recall@5</th><th class="num">must_not violations</th><th class="num">escalation accuracy</th>
-<th class="num">outfit valid rate</th><th class="num">draft p50 ms</th></tr>
-{% for kind, m in per_kind.items() %}<tr data-kind="{{ kind }}"><td>{{ kind }}</td>
+<h2>按用例类型</h2>
+<table id="per-kind"><tr><th>类型</th><th class="num">用例数</th><th class="num">事实覆盖率</th>
+<th class="num">检索召回率（前 5 条）</th><th class="num">禁用语违规次数</th><th class="num">升级判断准确率</th>
+<th class="num">搭配有效率</th><th class="num">草稿完成耗时中位数（毫秒）</th></tr>
+{% for kind, m in per_kind.items() %}<tr data-kind="{{ kind }}"><td>{{ kind|case_kind }}</td>
 {% for key in ("cases", "fact_coverage", "recall_at_5", "violations", "escalation_accuracy", "outfit_valid_rate",
  "draft_done_p50") %}<td class="num" data-field="{{ key }}">{{ m[key]|fmt }}</td>{% endfor %}</tr>{% endfor %}
 </table>
 {% set esc = r.summary.escalation or {} %}{% if esc.by_level or esc.by_cutoff %}
-<h2>Escalation: precision and recall at each level and cutoff</h2>
-{% if esc.by_level %}<table id="escalation-levels"><tr><th>level reached</th><th class="num">cases</th>
-<th class="num">precision</th><th class="num">recall</th><th class="num">F1</th></tr>
-{% for row in esc.by_level %}<tr data-level="{{ row.level }}"><td>&ge; {{ row.level }}</td>
+<h2>升级：各级别、各阈值下的精确率与召回率</h2>
+{% if esc.by_level %}<table id="escalation-levels"><tr><th>达到的级别</th><th class="num">用例数</th>
+<th class="num">精确率</th><th class="num">召回率</th><th class="num">F1 值</th></tr>
+{% for row in esc.by_level %}<tr data-level="{{ row.level }}"><td>&ge; {{ row.level }} 级</td>
 <td class="num">{{ row.cases }}</td><td class="num">{{ row.precision|fmt }}</td>
 <td class="num">{{ row.recall|fmt }}</td><td class="num">{{ row.f1|fmt }}</td></tr>{% endfor %}</table>{% endif %}
-{% if esc.by_cutoff %}<table id="escalation-cutoffs"><tr><th>escalate when score &ge;</th>
-<th class="num">precision</th><th class="num">recall</th><th class="num">false alarms</th><th class="num">misses</th></tr>
+{% if esc.by_cutoff %}<table id="escalation-cutoffs"><tr><th>分数 &ge; 阈值时升级</th>
+<th class="num">精确率</th><th class="num">召回率</th><th class="num">误报</th><th class="num">漏报</th></tr>
 {% for row in esc.by_cutoff %}<tr data-cutoff="{{ row.cutoff }}"><td>{{ row.cutoff }}</td>
 <td class="num">{{ row.precision|fmt }}</td><td class="num">{{ row.recall|fmt }}</td>
 <td class="num">{{ row.false_alarms }}</td><td class="num">{{ row.misses }}</td></tr>{% endfor %}</table>{% endif %}
 {% endif %}
-<h2>Charts</h2><div class="charts">
-<figure><figcaption>Time to draft.done (ms), {{ latency_count }} cases</figcaption>{{ latency_svg|safe }}</figure>
-<figure><figcaption>Fact coverage per product category</figcaption>{{ category_svg|safe }}</figure>
-<figure><figcaption>Fact coverage per expected source kind</figcaption>{{ kind_svg|safe }}</figure>
+<h2>图表</h2><div class="charts">
+<figure><figcaption>草稿完成耗时（毫秒），共 {{ latency_count }} 个用例</figcaption>{{ latency_svg|safe }}</figure>
+<figure><figcaption>各商品类目的事实覆盖率</figcaption>{{ category_svg|safe }}</figure>
+<figure><figcaption>各期望来源类型的事实覆盖率</figcaption>{{ kind_svg|safe }}</figure>
 </div>
-<h2>Worst cases</h2>
-<table id="worst"><tr><th>case</th><th>problem</th><th>draft</th><th>retrieved (expected)</th></tr>
-{% for c in worst %}<tr data-case="{{ c.id }}"><td>{{ c.id }}<br><span class="muted">{{ c.kind }}</span></td>
-<td class="bad">{{ c.problems|join("; ") }}</td><td><pre>{{ c.draft or "—" }}</pre></td>
-<td>{{ (c.retrieved or [])[:5]|join(", ") }}<br><span class="muted">{{ c.expected_sources|join(", ") }}</span></td>
+<h2>问题最多的用例</h2>
+<table id="worst"><tr><th>用例</th><th>问题</th><th>草稿</th><th>检索到的来源（期望的来源）</th></tr>
+{% for c in worst %}<tr data-case="{{ c.id }}"><td>{{ c.id }}<br><span class="muted">{{ c.kind|case_kind }}</span></td>
+<td class="bad">{{ c.problems|join("；") }}</td><td><pre>{{ c.draft or "—" }}</pre></td>
+<td>{{ (c.retrieved or [])[:5]|join("、") }}<br><span class="muted">{{ c.expected_sources|join("、") }}</span></td>
 </tr>{% endfor %}</table>
 </body></html>""")
 
 COMPARE_PAGE = _env.from_string("""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>Eval compare</title><style>{{ style|safe }}</style></head><body>
-<h1>Eval compare</h1>
-<p>A: <code>{{ c.a.eval_set }}</code> {{ c.a.config.prompts }} · B: <code>{{ c.b.eval_set }}</code>
-{{ c.b.config.prompts }}</p>
-<h2>Metrics</h2><table id="metrics"><tr><th>metric</th><th class="num">A</th><th class="num">B</th>
+<title>评测对比</title><style>{{ style|safe }}</style></head><body>
+<h1>评测对比</h1>
+<p>A：<code>{{ c.a.eval_set }}</code>{% if c.a.config.prompts %} 提示词版本 {{ c.a.config.prompts|shown }}{% endif %}
+· B：<code>{{ c.b.eval_set }}</code>{% if c.b.config.prompts %} 提示词版本 {{ c.b.config.prompts|shown }}{% endif %}</p>
+<h2>指标</h2><table id="metrics"><tr><th>指标</th><th class="num">A</th><th class="num">B</th>
 <th class="num">B − A</th></tr>
-{% for m in c.metrics %}<tr data-metric="{{ m.metric }}"><td>{{ m.metric }}</td><td class="num">{{ m.a|fmt }}</td>
+{% for m in c.metrics %}<tr data-metric="{{ m.metric }}"><td>{{ m.metric|metric }}</td><td class="num">{{ m.a|fmt }}</td>
 <td class="num">{{ m.b|fmt }}</td><td class="num {{ tone(m) }}">{{ m.delta|fmt }}</td></tr>{% endfor %}</table>
-<h2>Cases that differ ({{ c.cases|length }})</h2>
-<table id="cases"><tr><th>case</th><th>worse / better</th><th>what changed (A → B)</th></tr>
-{% for d in c.cases %}<tr data-case="{{ d.id }}"><td>{{ d.id }}<br><span class="muted">{{ d.kind }}</span></td>
-<td><span class="bad">{{ d.worse|join(", ") }}</span> <span class="good">{{ d.better|join(", ") }}</span></td>
-<td>{% for f, v in d.changed.items() %}<b>{{ f }}</b>: <pre>{{ v.a }}</pre>→<pre>{{ v.b }}</pre>{% endfor %}</td>
+<h2>结果不同的用例（{{ c.cases|length }} 个）</h2>
+<table id="cases"><tr><th>用例</th><th>变差 / 变好</th><th>变化（A → B）</th></tr>
+{% for d in c.cases %}<tr data-case="{{ d.id }}"><td>{{ d.id }}<br><span class="muted">{{ d.kind|case_kind }}</span></td>
+<td>{% if d.worse %}<span class="bad">变差：{{ d.worse|map("metric")|join("、") }}</span>{% endif %}
+{% if d.better %}<span class="good">变好：{{ d.better|map("metric")|join("、") }}</span>{% endif %}</td>
+<td>{% for f, v in d.changed.items() %}<b data-field="{{ f }}">{{ f|case_field }}</b>：<pre>{{ v.a|shown }}</pre>
+→<pre>{{ v.b|shown }}</pre>{% endfor %}</td>
 </tr>{% endfor %}</table></body></html>""")
-
 
 def _ratio(num: int, den: int) -> float | None:
     return round(num / den, 4) if den else None
@@ -134,19 +185,50 @@ def per_kind(cases: list[dict]) -> dict[str, dict]:
     return table
 
 
+# the outfit violations `copilot.outfits.checking` and `evals.harness` write (in English) -> Chinese
+_OUTFIT_VIOLATIONS = [(re.compile(pattern), zh) for pattern, zh in (
+    (r"expected (\d+) outfits, got (\d+)", r"应给出 \1 套搭配，实际给出 \2 套"),
+    (r"outfits (\d+) and (\d+) are the same or differ in one non-main item only",
+     r"第 \1 套和第 \2 套相同，或只差一件非主件"),
+    (r"no items", "没有单品"),
+    (r"(.+) appears twice", r"\1 出现了两次"),
+    (r"(.+) is not in the catalog", r"\1 不在商品目录里"),
+    (r"(.+) is the anchor itself", r"\1 就是顾客正在看的商品本身"),
+    (r"(.+) is sold out", r"\1 已售罄"),
+    (r"(.+) repeats the anchor's category (.+)", r"\1 与顾客正在看的商品同属「\2」类目"),
+    (r"(.+) has category (.+), not one of (.+)", r"\1 的类目是「\2」，不在允许的类目 \3 中"),
+    (r"mixes genders (.+)", r"混搭了不同性别：\1"),
+    (r"(.+) \((.+)\) and (.+) \((.+)\) cover the same part of the body", r"\1（\2）和 \3（\4）穿在身体同一部位"),
+    (r"the added items cost (.+), over the budget of (.+)", r"搭配的单品共 \1 元，超出预算 \2 元"),
+    (r"no outfits: the message was not taken for a styling question", "没有给出搭配：这条消息没有被当作穿搭问题"),
+    (r"the case names no anchor SKU in this catalog", "用例没有指定本店商品目录里的商品"),
+)]
+_OUTFIT_NUMBER = re.compile(r"outfit (\d+): (.+)")
+
+
+def outfit_violation_zh(violation: str) -> str:
+    """One outfit violation in Chinese (as written when it is not one the checker writes)."""
+    if numbered := _OUTFIT_NUMBER.fullmatch(violation):
+        return f"第 {numbered.group(1)} 套：{outfit_violation_zh(numbered.group(2))}"
+    for pattern, zh in _OUTFIT_VIOLATIONS:
+        if pattern.fullmatch(violation):
+            return pattern.sub(zh, violation)
+    return violation
+
+
 def problems(case: dict) -> list[str]:
     found = []
     if case.get("facts_total") and case["facts_hit"] < case["facts_total"]:
-        found.append(f"facts {case['facts_hit']}/{case['facts_total']}")
+        found.append(f"命中事实 {case['facts_hit']}/{case['facts_total']}")
     if case.get("violations"):
-        found.append("must_not: " + "、".join(case["violations"]))
+        found.append("出现禁用语：" + "、".join(case["violations"]))
     if case.get("retrieval_hit") is False:
-        found.append("expected sources not in top 5")
+        found.append("期望的来源不在检索结果前 5 条")
     if case.get("escalation_correct") is False:
-        found.append(f"escalate={case.get('escalate')} is wrong")
+        found.append("升级判断错误：" + ("判为升级，应不升级" if case.get("escalate") else "未升级，应升级"))
     if case.get("outfit_valid") is False:
-        found.append("invalid outfits: " + "; ".join(case.get("outfit_violations") or []))
-    found += case.get("errors") or []
+        found.append("搭配无效：" + "；".join(map(outfit_violation_zh, case.get("outfit_violations") or [])))
+    found += [f"运行出错：{error}" for error in case.get("errors") or []]
     return found
 
 
@@ -159,22 +241,25 @@ def worst_cases(cases: list[dict], limit: int = WORST_CASES) -> list[dict]:
     return sorted((c for c in flagged if c["problems"]), key=badness)[:limit]
 
 
-def bar_chart(bars: list[tuple[str, float | None]], *, top: float | None = None, unit: str = "") -> str:
-    """An inline SVG bar chart; each bar has a <title> and `data-label`/`data-value` attributes."""
+def bar_chart(bars: list[tuple[str, float | None]], *, top: float | None = None, unit: str = "",
+              names: dict[str, str] | None = None) -> str:
+    """An inline SVG bar chart; each bar has a <title> and `data-label`/`data-value` attributes
+    (`data-label` the label as in the results, the text its name in `names` when it has one)."""
     if not bars:
-        return '<svg width="240" height="40"><text x="0" y="20">no data</text></svg>'
+        return '<svg width="240" height="40"><text x="0" y="20">暂无数据</text></svg>'
     top = top or max((v or 0) for _, v in bars) or 1
     inner = CHART_HEIGHT - 40
     width = max(8, (CHART_WIDTH - 40) // len(bars) - BAR_GAP)
     parts = [f'<svg width="{CHART_WIDTH}" height="{CHART_HEIGHT}" role="img">']
     for n, (label, value) in enumerate(bars):
         h = round(inner * (value or 0) / top, 1)
+        name = (names or {}).get(label, label)
         x = 30 + n * (width + BAR_GAP)
         y = 10 + inner - h
         parts.append(
             f'<rect class="bar" x="{x}" y="{y}" width="{width}" height="{h}" data-label="{escape(label)}" '
-            f'data-value="{value}"><title>{escape(label)}: {value}{unit}</title></rect>'
-            f'<text x="{x}" y="{CHART_HEIGHT - 18}">{escape(label)[:8]}</text>'
+            f'data-value="{value}"><title>{escape(name)}：{value}{unit}</title></rect>'
+            f'<text x="{x}" y="{CHART_HEIGHT - 18}">{escape(name[:8])}</text>'
             f'<text x="{x}" y="{max(y - 2, 10)}">{"—" if value is None else f"{value:g}"}</text>')
     parts.append(f'<line x1="28" y1="{10 + inner}" x2="{CHART_WIDTH}" y2="{10 + inner}" stroke="#999"/></svg>')
     return "".join(parts)
@@ -209,7 +294,7 @@ def render_run(results: dict) -> str:
         r=results, style=STYLE, rows=SUMMARY_ROWS, per_kind=per_kind(cases), worst=worst_cases(cases),
         latency_count=len(latencies), latency_svg=bar_chart(histogram(latencies)),
         category_svg=bar_chart(coverage_by(cases, "category"), top=1.0),
-        kind_svg=bar_chart(coverage_by(cases, "source_kinds"), top=1.0))
+        kind_svg=bar_chart(coverage_by(cases, "source_kinds"), top=1.0, names=SOURCE_KINDS))
 
 
 def render_compare(compared: dict) -> str:

@@ -32,7 +32,9 @@ def policy_rows(tf: TextFile) -> tuple[list[Row], list[InputProblem]]:
             head, content = _HANDLER.split(tf.text)
         except ValueError:
             return [], [_problem(tf, 1, "front matter opened by '---' on line 1 is never "
-                                 "closed; add a '---' line after its last key")]
+                                 "closed; add a '---' line after its last key",
+                                 "第 1 行用 '---' 开始的文件头（front matter）没有结束；"
+                                 "请在它最后一个键的下一行加一行 '---'")]
         try:
             loaded = _HANDLER.load(head)
         except yaml.YAMLError as error:
@@ -40,10 +42,14 @@ def policy_rows(tf: TextFile) -> tuple[list[Row], list[InputProblem]]:
             line = mark.line + 1 if mark is not None else 1
             return [], [_problem(tf, line, f"front matter is not valid YAML "
                                  f"({getattr(error, 'problem', None) or error}); write one "
-                                 "`key: value` per line, lists as [a, b]")]
+                                 "`key: value` per line, lists as [a, b]",
+                                 "文件头（front matter）不是有效的 YAML；请每行写一个 `键: 值`，"
+                                 "列表写成 [a, b]")]
         if loaded is not None and not isinstance(loaded, dict):
             return [], [_problem(tf, 1, "front matter must be `key: value` lines "
-                                 "(policy_id, title, applies_to)")]
+                                 "(policy_id, title, applies_to)",
+                                 "文件头（front matter）必须是 `键: 值` 形式的行"
+                                 "（policy_id、title、applies_to）")]
         meta = loaded or {}
         key_lines = {m.group(1).strip(): number + 1
                      for number, text in enumerate(head.split("\n"))
@@ -60,16 +66,22 @@ def policy_rows(tf: TextFile) -> tuple[list[Row], list[InputProblem]]:
             problems.append(_problem(tf, 1, f"the file name gives the policy_id "
                                      f"{fields['policy_id']!r}, which is not a valid id; add "
                                      "`policy_id: ...` (ASCII letters, digits, _.:-) front "
-                                     "matter or rename the file", field="policy_id"))
+                                     "matter or rename the file",
+                                     f"由文件名得到的编号 policy_id {fields['policy_id']!r} 不是有效的编号；"
+                                     "请在文件头加一行 `policy_id: ...`（英文字母、数字或 _.:-），"
+                                     "或给文件改名", field="policy_id"))
     if not meta.get("title"):
         heading = _HEADING.search(body)
         if heading:
             fields["title"] = heading.group(1)
         else:
             problems.append(_problem(tf, 1, "policy has no title; add `title: ...` front "
-                                     "matter or a `# 标题` heading line", field="title"))
+                                     "matter or a `# 标题` heading line",
+                                     "政策没有标题；请在文件头加一行 `title: ...`，"
+                                     "或在正文加一行 `# 标题`", field="title"))
     return [Row(1, fields, key_lines)], problems
 
 
-def _problem(tf: TextFile, line: int, message: str, *, field: str | None = None) -> InputProblem:
-    return InputProblem(tf.name, line, field, message)
+def _problem(tf: TextFile, line: int, message: str, message_zh: str, *,
+             field: str | None = None) -> InputProblem:
+    return InputProblem(tf.name, line, field, message, message_zh)

@@ -56,9 +56,12 @@ def open_text(name: str, data: bytes) -> TextFile:
     """Decode one uploaded file; raise `UploadRejected` when it cannot be read at all."""
     if len(data) > MAX_FILE_BYTES:
         _reject(name, None, f"file is {len(data) / 2**20:.1f} MiB, more than the "
-                f"{MAX_FILE_BYTES // 2**20} MiB limit; split it into smaller files")
+                f"{MAX_FILE_BYTES // 2**20} MiB limit; split it into smaller files",
+                f"文件大小 {len(data) / 2**20:.1f} MiB，超过 {MAX_FILE_BYTES // 2**20} MiB 的上限；"
+                "请拆分成几个小文件后再上传")
     if not data.strip():
-        _reject(name, None, "file is empty; it must hold at least one record")
+        _reject(name, None, "file is empty; it must hold at least one record",
+                "文件是空的，至少要有一条记录")
     data, problems = _blank_long_lines(name, data)
     return TextFile(name=name, text=_decode(name, data).removeprefix("\ufeff"),
                     problems=tuple(problems))
@@ -73,7 +76,9 @@ def _blank_long_lines(name: str, data: bytes) -> tuple[bytes, list[InputProblem]
     problems = [
         InputProblem(name, i + 1, None,
                      f"line is {len(lines[i]) / 2**20:.1f} MiB, more than the "
-                     f"{MAX_LINE_BYTES // 2**20} MiB limit for one record; shorten it")
+                     f"{MAX_LINE_BYTES // 2**20} MiB limit for one record; shorten it",
+                     message_zh=f"这一行有 {len(lines[i]) / 2**20:.1f} MiB，超过单条记录 "
+                     f"{MAX_LINE_BYTES // 2**20} MiB 的上限；请缩短")
         for i in long
     ]
     for i in long:
@@ -83,19 +88,21 @@ def _blank_long_lines(name: str, data: bytes) -> tuple[bytes, list[InputProblem]
 
 def _decode(name: str, data: bytes) -> str:
     if data.startswith(UTF16_BOMS):
-        _reject(name, 1, "file is UTF-16; save it as UTF-8 (or GBK) text and upload again")
+        _reject(name, 1, "file is UTF-16; save it as UTF-8 (or GBK) text and upload again",
+                "文件是 UTF-16 编码，请另存为 UTF-8（或 GBK）后重新上传")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         first_bad = error.start
     decoded_prefix = data[:first_bad].decode("utf-8", errors="replace")
     if len(_CJK.findall(decoded_prefix)) >= UTF8_EVIDENCE_CHARS:
-        _reject_bad_byte(name, data, first_bad, "UTF-8")
+        _reject_bad_byte(name, data, first_bad, "UTF-8", "UTF-8")
     _refuse_japanese(name, data)
     try:
         return data.decode(FALLBACK_ENCODING)
     except UnicodeDecodeError as error:
-        _reject_bad_byte(name, data, max(first_bad, error.start), "UTF-8 nor GB18030/GBK")
+        _reject_bad_byte(name, data, max(first_bad, error.start), "UTF-8 nor GB18030/GBK",
+                         "UTF-8，也不是有效的 GB18030/GBK")
 
 
 def _refuse_japanese(name: str, data: bytes) -> None:
@@ -111,14 +118,18 @@ def _refuse_japanese(name: str, data: bytes) -> None:
             line = next(n for n, part in enumerate(text.split("\n"), start=1)
                         if any(ord(c) > 0x7F for c in part))     # the first line GB18030 misreads
             _reject(name, line, f"file is {label} (Japanese) text, not UTF-8 or GB18030/GBK: line "
-                    f"{line} reads as Japanese; save the file as UTF-8 and upload again")
+                    f"{line} reads as Japanese; save the file as UTF-8 and upload again",
+                    f"文件是 {label} 编码的日文文本，不是 UTF-8 或 GB18030/GBK：第 {line} 行读出来是日文；"
+                    "请另存为 UTF-8 后重新上传")
 
 
-def _reject_bad_byte(name: str, data: bytes, position: int, tried: str) -> NoReturn:
+def _reject_bad_byte(name: str, data: bytes, position: int, tried: str, tried_zh: str) -> NoReturn:
     line = data.count(b"\n", 0, position) + 1
     _reject(name, line, f"file is not valid {tried} text: byte 0x{data[position]:02x} "
-            f"cannot be decoded; save the file as UTF-8 and upload again")
+            f"cannot be decoded; save the file as UTF-8 and upload again",
+            f"文件不是有效的 {tried_zh} 文本：字节 0x{data[position]:02x} 无法解码；"
+            "请另存为 UTF-8 后重新上传")
 
 
-def _reject(name: str, line: int | None, message: str) -> NoReturn:
-    raise UploadRejected([InputProblem(name, line, None, message)])
+def _reject(name: str, line: int | None, message: str, message_zh: str) -> NoReturn:
+    raise UploadRejected([InputProblem(name, line, None, message, message_zh)])

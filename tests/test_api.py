@@ -179,6 +179,8 @@ def test_upload_rejection_names_file_line_and_field_and_keeps_old_records(api):
     assert got.status_code == 422
     problem = got.json()["problems"][0]
     assert (problem["file"], problem["line"], problem["field"]) == ("hats.csv", 3, "price")
+    assert problem["message"].startswith("price must be a number")
+    assert problem["message_zh"] == "价格必须是数字，例如 1599 或 1599.00（收到 '贵'）"
     after = api.get(f"/v1/merchants/{MERCHANT}/catalog", headers=auth(api, "merchant")).json()["total"]
     assert after == before
 

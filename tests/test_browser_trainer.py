@@ -45,7 +45,8 @@ def test_trainer_runs_an_eval_watches_progress_opens_the_report_and_compares(dem
     run.locator("[data-testid=open-report]").click()
     report = page.frame_locator("[data-testid=report]")
     expect(report.locator("#eval-set")).to_have_text(f"{MERCHANT}/demo-smoke")
-    expect(report.locator("body")).to_contain_text("Summary")
+    expect(report.locator("body")).to_contain_text("汇总")
+    expect(report.locator("#summary [data-metric='replies.fact_coverage']").locator("xpath=..")).to_contain_text("事实覆盖率")
     screenshot(page, "trainer-page.png")
 
     # a second run pinned to a prompt version, then the two side by side

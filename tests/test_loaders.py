@@ -433,3 +433,97 @@ def test_files_in_refuses_missing_paths_empty_folders_and_strange_policy_files(t
     (tmp_path / "policies" / "退货.docx").write_text("x")
     with pytest.raises(BadRequest, match="退货.docx"):
         files_in([tmp_path])
+
+
+# -- problems in Chinese for the merchant page ------------------------------------------------
+
+SHOE_HEADER = "sku_id,title,category,price,stock,attr:鞋码\n"
+SHOE_ROW = "SHOE-7,轻便跑步鞋,运动鞋,{price},20,42\n"
+
+
+def chinese(text: str | None) -> bool:
+    return bool(text) and any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def test_bad_price_row_is_explained_in_chinese_on_the_same_field():
+    (problem,) = rejected("sku", "shoes.csv", SHOE_HEADER + SHOE_ROW.format(price="二百九"))
+    assert (problem.line, problem.field) == (2, "price")
+    assert chinese(problem.message_zh) and "价格" in problem.message_zh and "'二百九'" in problem.message_zh
+    assert problem.message.startswith("price must be a number")        # the English stays for API users
+
+
+def test_duplicate_id_is_explained_in_chinese_on_the_same_field():
+    data = SHOE_HEADER + SHOE_ROW.format(price="299") + "SHOE-8,帆布鞋,休闲鞋,89,5,40\n" \
+        + SHOE_ROW.format(price="259")
+    (problem,) = rejected("sku", "shoes.csv", data)
+    assert (problem.line, problem.field) == (4, "sku_id")
+    assert chinese(problem.message_zh) and "'SHOE-7'" in problem.message_zh and "第 2 行" in problem.message_zh
+    with pytest.raises(UploadRejected) as info:
+        parse_many("sku", [("a.csv", (SHOE_HEADER + SHOE_ROW.format(price="299")).encode()),
+                           ("b.csv", (SHOE_HEADER + SHOE_ROW.format(price="199")).encode())])
+    (across,) = info.value.problems
+    assert (across.file, across.field) == ("b.csv", "sku_id")
+    assert chinese(across.message_zh) and "a.csv 第 2 行" in across.message_zh
+
+
+def test_missing_required_column_is_explained_in_chinese_on_the_same_field():
+    (problem,) = rejected("faq", "faq.csv", "question,备注\n鞋子偏码吗,\n")
+    assert (problem.line, problem.field) == (1, "answer")
+    assert chinese(problem.message_zh) and "缺少" in problem.message_zh and "'answer'" in problem.message_zh
+
+
+def test_utf16_file_is_explained_in_chinese():
+    (problem,) = rejected("sku", "shoes.csv", (SHOE_HEADER + SHOE_ROW.format(price="299")).encode("utf-16"))
+    assert (problem.file, problem.line, problem.field) == ("shoes.csv", 1, None)
+    assert problem.message_zh == "文件是 UTF-16 编码，请另存为 UTF-8（或 GBK）后重新上传"
+
+
+@pytest.mark.parametrize(("kind", "name", "data", "words"), [
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "category": "鞋", "price": -3, "stock": 1}',
+     ["不能小于 0", "-3"]),
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "category": "鞋", "price": 9.999, "stock": 1}',
+     ["小数最多 2 位", "9.999"]),
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "category": "鞋", "price": 1, "stock": 2.5}',
+     ["整数", "2.5"]),
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "price": 1, "stock": 2}', ["缺少必填字段"]),
+    ("sku", "s.jsonl", '{"sku_id": "鞋-1", "title": "鞋", "category": "鞋", "price": 1, "stock": 2}',
+     ["编号只能用", "'鞋-1'"]),
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "category": "鞋", "price": 1, "stock": 2, '
+     '"attributes": {"鞋码": 42}}', ["文字", "42"]),
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "category": "鞋", "price": 1, "stock": 2, '
+     '"tags": 7}', ["列表", "收到 7"]),
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "category": "' + "鞋" * 101
+     + '", "price": 1, "stock": 2}', ["最多 100 个字符", "现有 101 个"]),
+    ("sku", "s.jsonl", '{"sku_id": "S-1", "title": "鞋", "category": "鞋", "price": 1, "stock": 2,}',
+     ["不是有效的 JSON"]),
+    ("sku", "s.jsonl", '["S-1", "鞋"]', ["列表"]),
+    ("sku", "s.txt", "S-1", ["扩展名"]),
+    ("faq", "f.csv", "question,answer\n", ["没有任何记录"]),
+    ("faq", "f.csv", "question,answer,attr:\n鞋子偏码吗,不偏码,x\n", ["属性名"]),
+    ("faq", "f.csv", "question,answer\n鞋子偏码吗,不偏\x00码\n", ["控制字符 U+0000", "删除"]),
+    ("policy", "退换.md", "退换货须知正文", ["policy_id", "标题"]),
+    ("policy", "shoes.md", "---\ntitle: [未闭合\n---\n正文", ["YAML"]),
+    ("policy", "shoes.md", "", ["空"]),
+])
+def test_every_problem_has_a_chinese_message(kind, name, data, words):
+    problems = rejected(kind, name, data)
+    assert problems and all(chinese(p.message_zh) for p in problems), [p.message_zh for p in problems]
+    said = " ".join(p.message_zh for p in problems)
+    assert all(w in said for w in words), said
+
+
+def test_eval_set_problems_are_explained_in_chinese():
+    from evals.cases import parse_cases
+
+    text = ('{"id": "s-1", "message": "鞋子偏码吗", "expect": {"kind": "回复"}}\n'
+            '{"id": "s-2", "message": "", "expect": {"kind": "reply"}, "level": 5}\n'
+            '{"id": "s-3", "message": "在吗", "expect": {"kind": "reply"}}\n'
+            '{"id": "s-3", "message": "在吗", "expect": {"kind": "reply"}}\n{"id": ')
+    with pytest.raises(UploadRejected) as info:
+        parse_cases(text, source="shoes-set")
+    problems = info.value.problems
+    assert where(problems) == [("shoes-set", 1, "expect.kind"), ("shoes-set", 2, "message"),
+                               ("shoes-set", 2, "level"), ("shoes-set", 4, "id"), ("shoes-set", 5, None)]
+    assert all(chinese(p.message_zh) for p in problems), [p.message_zh for p in problems]
+    assert "'reply'、'outfit'、'escalation'" in problems[0].message_zh and "不能为空" in problems[1].message_zh
+    assert "不能大于 3" in problems[2].message_zh and "第 3 行也有" in problems[3].message_zh

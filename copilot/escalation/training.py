@@ -67,28 +67,30 @@ def load_examples(folder: Path = EXAMPLES) -> list[Example]:
 
 
 def _example(path: Path, n: int, line: str) -> Example:
-    def bad(field: str | None, message: str) -> UploadRejected:
-        return UploadRejected([InputProblem(str(path), n, field, message)])
+    def bad(field: str | None, message: str, message_zh: str) -> UploadRejected:
+        return UploadRejected([InputProblem(str(path), n, field, message, message_zh)])
 
     try:
         data = json.loads(line)
     except json.JSONDecodeError as err:
-        raise bad(None, f"not JSON ({err.msg})") from err
+        raise bad(None, f"not JSON ({err.msg})", f"不是有效的 JSON（第 {err.colno} 列附近格式有误）") from err
     message = data.get("message")
     if not isinstance(message, str) or not message.strip():
-        raise bad("message", "must be a non-empty string")
+        raise bad("message", "must be a non-empty string", "必须是非空的文字")
     if "emotion" in data:
         if data["emotion"] not in EMOTION_LEVEL:
-            raise bad("emotion", f"must be one of {sorted(EMOTION_LEVEL)}")
+            raise bad("emotion", f"must be one of {sorted(EMOTION_LEVEL)}",
+                      f"只能是 {'、'.join(sorted(EMOTION_LEVEL))} 之一")
         return Example(message, (), EMOTION_LEVEL[data["emotion"]], POST_WEIGHT, path.name)
     level = data.get("level")
     if not isinstance(level, int) or not 0 <= level < LEVELS:
-        raise bad("level", "must be 0, 1, 2 or 3")
+        raise bad("level", "must be 0, 1, 2 or 3", "只能是 0、1、2 或 3")
     history = []
     for i, turn in enumerate(data.get("history") or []):
         if not isinstance(turn, dict) or turn.get("role") not in ("customer", "agent") \
                 or not isinstance(turn.get("text"), str):
-            raise bad(f"history[{i}]", "must be {role: customer|agent, text}")
+            raise bad(f"history[{i}]", "must be {role: customer|agent, text}",
+                      "必须是 {role: customer|agent, text} 形式的对象")
         history.append(Turn(turn["role"], turn["text"]))
     return Example(message, tuple(history), level, 1.0, path.name)
 

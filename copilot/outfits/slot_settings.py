@@ -32,14 +32,18 @@ def parse_slot_settings(name: str, data: bytes) -> dict[str, str]:
             continue
         category, slot = row.fields.get("category", ""), row.fields.get("slot", "").lower()
         if not category:
-            problems.append(InputProblem(name, row.line, "category", "empty; name the category as the catalog does"))
+            problems.append(InputProblem(name, row.line, "category", "empty; name the category as the catalog does",
+                                         "类目为空；请按商品目录里的写法填写类目"))
         elif len(category) > 100:
-            problems.append(InputProblem(name, row.line, "category", "longer than 100 characters"))
+            problems.append(InputProblem(name, row.line, "category", "longer than 100 characters",
+                                         f"类目名称太长：最多 100 个字符（现有 {len(category)} 个）"))
         elif slot not in SLOT_NAMES:
             problems.append(InputProblem(name, row.line, "slot",
-                                         f"{slot or '(empty)'!r} is not a slot; use one of {', '.join(SLOT_NAMES)}"))
+                                         f"{slot or '(empty)'!r} is not a slot; use one of {', '.join(SLOT_NAMES)}",
+                                         f"{slot or '（空）'!r} 不是可用的部位；请用 {'、'.join(SLOT_NAMES)} 之一"))
         elif category in settings and settings[category] != slot:
-            problems.append(InputProblem(name, row.line, "category", f"{category!r} is set twice"))
+            problems.append(InputProblem(name, row.line, "category", f"{category!r} is set twice",
+                                         f"类目 {category!r} 设置了两次，且部位不同；请只保留一行"))
         else:
             settings[category] = slot
     if problems:

@@ -68,16 +68,19 @@ def load(task: Task, folder: Path = EXAMPLES) -> tuple[list[str], list[str]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as err:
-            raise UploadRejected([InputProblem(path.name, n, None, f"not JSON ({err.msg})")]) from None
+            raise UploadRejected([InputProblem(path.name, n, None, f"not JSON ({err.msg})",
+                                               f"不是有效的 JSON（第 {err.colno} 列附近格式有误）")]) from None
         text = item.get("text") if isinstance(item, dict) else None
         if not isinstance(text, str) or not text.strip():
-            raise UploadRejected([InputProblem(path.name, n, "text", "must be a non-empty string")])
+            raise UploadRejected([InputProblem(path.name, n, "text", "must be a non-empty string",
+                                               "必须是非空的文字")])
         if item.get("history"):
             continue        # read with its history: the run-time follow-up rule (intent.py) judges those
         label = task.label(item.get(task.field))
         if label is None:
             allowed = ", ".join(task.classes) if task.field != "styling" else "true, false"
-            raise UploadRejected([InputProblem(path.name, n, task.field, f"must be one of {allowed}")])
+            raise UploadRejected([InputProblem(path.name, n, task.field, f"must be one of {allowed}",
+                                               f"只能是 {allowed.replace(', ', '、')} 之一")])
         texts.append(text.strip())
         labels.append(label)
     return texts, labels

@@ -67,7 +67,7 @@ export function mount(root, me) {
         `已导入 ${report.records} 条：新增 ${report.new}，替换 ${report.replaced}，向量化 ${report.embedded} 段。`),
         warnings.length ? h("div", { class: "warn", "data-testid": "upload-warnings" },
           h("p", {}, `⚠ ${warnings.length} 处可疑内容，请核对后修改（草稿不会引用，客服会看到提示）：`),
-          h("ul", {}, warnings.map((w) => h("li", {}, `${w.file} 第 ${w.line} 行 [${w.field}]：${w.message}`)))) : null);
+          h("ul", {}, warnings.map((w) => h("li", {}, `${w.file} 第 ${w.line} 行 [${w.field}]：${w.message_zh || w.message}`)))) : null);
       files.value = "";
       browsing = kindPick.value;
       offset = 0;
@@ -85,7 +85,7 @@ export function mount(root, me) {
       h("table", { class: "problems", "data-testid": "problems" },
         h("thead", {}, h("tr", {}, h("th", {}, "文件"), h("th", {}, "行"), h("th", {}, "字段"), h("th", {}, "问题"))),
         h("tbody", {}, problems.map((p) => h("tr", { "data-testid": "problem" },
-          h("td", {}, p.file), h("td", { class: "num" }, p.line ?? "—"), h("td", {}, p.field ?? "—"), h("td", {}, p.message))))));
+          h("td", {}, p.file), h("td", { class: "num" }, p.line ?? "—"), h("td", {}, p.field ?? "—"), h("td", {}, p.message_zh || p.message))))));
   }
 
   async function browse() {

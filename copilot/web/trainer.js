@@ -102,9 +102,10 @@ export function mount(root, me) {
       loadSets();
     } catch (err) {
       const problems = err instanceof ApiError ? err.body.problems : null;
-      const why = err instanceof ApiError && err.body.code === "invalid_name" ? `评测集名称不可用。${NAME_RULE_ZH}` : err.message;
+      const why = err instanceof ApiError && err.body.code === "invalid_name" ? `评测集名称不可用。${NAME_RULE_ZH}`
+        : problems ? `未保存任何用例，共 ${problems.length} 个问题` : err.message;
       clear(uploadResult, h("p", { class: "error" }, `上传被拒绝：${why}`), problems ? h("table", { class: "problems" },
-        problems.map((p) => h("tr", {}, h("td", {}, p.file), h("td", {}, p.line ?? "—"), h("td", {}, p.field ?? "—"), h("td", {}, p.message)))) : null);
+        problems.map((p) => h("tr", {}, h("td", {}, p.file), h("td", {}, p.line ?? "—"), h("td", {}, p.field ?? "—"), h("td", {}, p.message_zh || p.message)))) : null);
     }
   }
 
