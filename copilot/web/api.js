@@ -33,6 +33,13 @@ export async function api(path, { method = "GET", json, form, headers = {}, key 
   return body;
 }
 
+// What went wrong, for a person: an upload's problems in Chinese where the server gave them.
+export function problemText(err) {
+  const problems = err instanceof ApiError ? err.body.problems : null;
+  if (!problems?.length) return err.message;
+  return problems.map((p) => `${p.line ? `第 ${p.line} 行` : ""}${p.field ? `「${p.field}」` : ""}${p.message_zh || p.message}`).join("；");
+}
+
 // FastAPI validation errors come as {detail: [...]}; ours as {code, message}.
 function normalise(body) {
   if (body && Array.isArray(body.detail)) {

@@ -2,7 +2,7 @@
 // it as (or the merchant set), a picker to set one, and "恢复自动识别" to go back to reading.
 // Setting sends a one-row slots.csv, the same file a merchant can upload (README "Outfit slots").
 
-import { api } from "./api.js";
+import { api, problemText } from "./api.js";
 import { clear, h } from "./dom.js";
 
 export function slotsCard(getMerchant) {
@@ -46,7 +46,7 @@ export function slotsCard(getMerchant) {
     try {
       await api(`/v1/merchants/${encodeURIComponent(getMerchant())}/slots`, { method: "POST", form });
     } catch (err) {
-      status.textContent = `保存失败：${err.message}`;
+      status.textContent = `保存失败：${problemText(err)}`;
       return;
     }
     load();
