@@ -39,6 +39,7 @@ def test_thirty_live_conversations_reach_the_queue_on_one_stream_without_polling
     page.on("request", lambda r: requests.append(r.url))
     login(page, demo_server, agent)
     expect(page.locator("[data-testid=link-state]")).to_have_attribute("data-state", "open")
+    expect(page.locator("[data-testid=queue]")).to_have_attribute("data-ready", "1")
     loaded = len(requests)
 
     shown_after = []

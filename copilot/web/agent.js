@@ -50,7 +50,8 @@ export function mount(root, me) {
     window.__copilotStream = stream;   // for diagnostics in the browser console
     groups = await api(`/v1/merchants/${encodeURIComponent(merchant)}/groups`).catch(() => []);
     renderQueue();
-    demo(me.role === "agent");
+    await demo(me.role === "agent");
+    ui.queue.dataset.ready = "1";      // everything the screen loads at start is in
   }
 
   // The demo's shopper simulator, when the server offers one: it plays when the first agent
