@@ -42,6 +42,7 @@ screenshots: $(STAMP) $(CHROMIUM)
 bench: $(STAMP)
 	$(BIN)/python -m evals.bench_knowledge
 	$(BIN)/python -m evals.bench_assist
+	$(BIN)/python -m evals.bench_workspace
 	$(BIN)/python -m evals.bench_escalation
 	$(BIN)/python -m evals.bench_outfits
 
