@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import httpx
+from httpx_sse import aconnect_sse
 
 from evals.bench_assist import pct, prepare
 from evals.synthetic import QUERIES
@@ -24,24 +25,17 @@ MERCHANT = "bench-shop"
 THINK_S = 3.0
 
 
-async def listen(client: httpx.AsyncClient, key: str, after: int, sent: dict[str, float],
-                 seen: dict[str, float], expected: int, ready: asyncio.Event) -> None:
+async def listen(client: httpx.AsyncClient, key: str, after: int, seen: dict[str, float], expected: int,
+                 ready: asyncio.Event) -> None:
     """The agent's screen: one stream; the arrival time of each message event."""
-    async with client.stream("GET", f"/v1/stream?after={after}",
-                             headers={"Authorization": f"Bearer {key}"}) as stream:
+    async with aconnect_sse(client, "GET", f"/v1/stream?after={after}",
+                            headers={"Authorization": f"Bearer {key}"}) as source:
         ready.set()
-        event: dict = {}
-        async for line in stream.aiter_lines():
-            if line.startswith("event:"):
-                event["type"] = line[6:].strip()
-            elif line.startswith("data:"):
-                event["body"] = json.loads(line[5:])
-            elif not line and "type" in event:
-                if event["type"] == "message":
-                    seen[event["body"]["message_id"]] = time.perf_counter()
-                    if len(seen) == expected:
-                        return
-                event = {}
+        async for sse in source.aiter_sse():
+            if sse.event == "message" and sse.data:        # (httpx-sse yields the pings as data-less events)
+                seen[sse.json()["message_id"]] = time.perf_counter()
+                if len(seen) == expected:
+                    return
 
 
 async def shopper(client: httpx.AsyncClient, key: str, cid: str, messages: int, rng: random.Random,
@@ -65,7 +59,7 @@ async def load(url: str, keys: dict, *, conversations: int, messages: int) -> di
         seen: dict[str, float] = {}
         ready = asyncio.Event()
         expected = conversations * messages
-        agent = asyncio.create_task(listen(client, keys["agent"], after, sent, seen, expected, ready))
+        agent = asyncio.create_task(listen(client, keys["agent"], after, seen, expected, ready))
         await ready.wait()
         rng = random.Random(conversations)
         await asyncio.gather(*(shopper(client, keys["merchant"], f"ws-{conversations}-{i}", messages,

@@ -1,11 +1,11 @@
 """The HTTP API in-process (TestClient runs the real lifespan): knowledge, assist, approval, 4xx."""
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx_sse import connect_sse
 
 from tests.conftest import DEMO
 
@@ -48,23 +48,17 @@ def post_message(client, conv: str, text: str, sku: str | None = None) -> dict:
 
 def events_until_done(client, conv: str, suggestion_id: str) -> list[dict]:
     """Read the SSE stream until the draft for `suggestion_id` is done."""
-    events, current = [], {}
-    with client.stream("GET", f"/v1/conversations/{conv}/stream",
-                       headers=auth(client, "agent")) as stream:
-        for line in stream.iter_lines():
-            if line.startswith("id:"):
-                current["id"] = int(line[3:].strip())
-            elif line.startswith("event:"):
-                current["type"] = line[6:].strip()
-            elif line.startswith("data:"):
-                current["body"] = json.loads(line[5:].strip())
-            elif not line and "type" in current:
-                events.append(current)
-                if current["body"].get("suggestion_id") == suggestion_id:
-                    if current["type"] == "draft.done":
-                        return events
-                    assert current["body"].get("code") != "assist_failed", current["body"]["message"]
-                current = {}
+    events = []
+    with connect_sse(client, "GET", f"/v1/conversations/{conv}/stream", headers=auth(client, "agent")) as source:
+        for sse in source.iter_sse():
+            if not sse.data:                     # a keep-alive ping (httpx-sse yields it as an event)
+                continue
+            current = {"id": int(sse.id), "type": sse.event, "body": sse.json()}
+            events.append(current)
+            if current["body"].get("suggestion_id") == suggestion_id:
+                if current["type"] == "draft.done":
+                    return events
+                assert current["body"].get("code") != "assist_failed", current["body"]["message"]
     raise AssertionError("stream ended before draft.done")
 
 

@@ -8,6 +8,7 @@ import uuid
 
 import anyio
 from fastapi.testclient import TestClient
+from httpx_sse import connect_sse
 
 from tests.conftest import DEMO
 from tests.test_api import MERCHANT, api  # noqa: F401 - fixture: the demo merchant, a key per role
@@ -47,20 +48,14 @@ def delivered(client, conv: str) -> list[str]:
 
 def merchant_events(client, after: int, count: int) -> list[dict]:
     """The first `count` events of the merchant's stream after event `after`."""
-    events, current = [], {}
-    with client.stream("GET", f"/v1/stream?after={after}", headers=auth(client, "agent")) as stream:
-        for line in stream.iter_lines():
-            if line.startswith("id:"):
-                current["id"] = int(line[3:].strip())
-            elif line.startswith("event:"):
-                current["type"] = line[6:].strip()
-            elif line.startswith("data:"):
-                current["body"] = json.loads(line[5:].strip())
-            elif not line and current.get("type"):
-                events.append(current)
-                current = {}
-                if len(events) == count:
-                    break
+    events = []
+    with connect_sse(client, "GET", f"/v1/stream?after={after}", headers=auth(client, "agent")) as source:
+        for sse in source.iter_sse():
+            if not sse.data:                     # a keep-alive ping (httpx-sse yields it as an event)
+                continue
+            events.append({"id": int(sse.id), "type": sse.event, "body": sse.json()})
+            if len(events) == count:
+                break
     return events
 
 
