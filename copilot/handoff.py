@@ -84,9 +84,6 @@ def brief(ledger: Ledger, kb: KnowledgeBase, conversation_id: str, *, note: str 
     why = list(escalated[-1]["reasons"]) if escalated else []
     last_reply = max((m.seq for m in messages if m.role == "agent"), default=0)
     gaps = [g.question for g in reversed(ledger.knowledge_gaps(conv.merchant, conversation_id=conversation_id))]
-    skus = [m.sku_in_view for m in messages if m.sku_in_view]
-    kinds = {src["id"]: src["kind"] for e in events if e.type == "sources" for src in e.body.get("sources", [])}
-    skus += [sid for s in suggestions for sid in s.citations if kinds.get(sid) == "sku"]
     made = Brief(
         conversation_id=conversation_id, shopper=conv.shopper, why=why, mood=mood[-MAX_LINES:],
         asked=[_quote(m.text) for m in messages if m.role == "customer"][-MAX_LINES:],
@@ -94,10 +91,24 @@ def brief(ledger: Ledger, kb: KnowledgeBase, conversation_id: str, *, note: str 
         still_open=list(dict.fromkeys(
             [_quote(m.text) for m in messages if m.role == "customer" and m.seq > last_reply]
             + [_quote(q) for q in gaps]))[-MAX_LINES:],
-        products=_products(kb, conv.merchant, list(dict.fromkeys(s for s in skus if s))),
+        products=_products(kb, conv.merchant, _skus(messages, suggestions, events)),
         note=note, by=by)
     made = replace(made, lines=_lines(made))
     return writer.write(made) if writer else made
+
+
+def products(ledger: Ledger, kb: KnowledgeBase, conversation_id: str) -> list[dict]:
+    """Every SKU the shopper viewed or a draft cited in the conversation, with price and stock."""
+    merchant = ledger.get_conversation(conversation_id).merchant
+    return _products(kb, merchant, _skus(ledger.messages(conversation_id), ledger.suggestions(conversation_id),
+                                         ledger.events_after(conversation_id, None)))
+
+
+def _skus(messages, suggestions, events) -> list[str]:
+    viewed = [m.sku_in_view for m in messages if m.sku_in_view]
+    kinds = {src["id"]: src["kind"] for e in events if e.type == "sources" for src in e.body.get("sources", [])}
+    cited = [sid for s in suggestions for sid in s.citations if kinds.get(sid) == "sku"]
+    return list(dict.fromkeys(viewed + cited))
 
 
 def _products(kb: KnowledgeBase, merchant: str, skus: list[str]) -> list[dict]:

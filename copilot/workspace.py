@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 
 from copilot.auth import Principal
 from copilot.errors import BadRequest, Conflict
-from copilot.handoff import brief
+from copilot.handoff import brief, products
 from copilot.ledger import Ledger, OutboxItem
 from copilot.routing import Router
 from knowledge.base import KnowledgeBase
@@ -79,6 +79,6 @@ class Workspace:
         conv = self.ledger.get_conversation(conversation_id)
         earlier = [asdict(r) for r in self.ledger.shopper_conversations(conv.merchant, conv.shopper)
                    if r.id != conversation_id]
-        handed = brief(self.ledger, self.kb, conversation_id)
         return {"conversation_id": conversation_id, "shopper": conv.shopper, "earlier": earlier,
-                "products": handed.products, "notes": [asdict(n) for n in self.ledger.notes(conversation_id)]}
+                "products": products(self.ledger, self.kb, conversation_id),
+                "notes": [asdict(n) for n in self.ledger.notes(conversation_id)]}
