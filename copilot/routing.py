@@ -129,9 +129,11 @@ class Router:
             "brief": handed, "move": move.to_dict() if move else None, "by": self.actor}))
 
     def transfer(self, conversation_id: str, *, group: str, agent: str | None, reasons: list[str],
-                 actor: str, senior: bool) -> Move:
+                 actor: str) -> Move:
         """Hand the conversation to a group: to `agent` when named (one of the group's), else its
         least-loaded online agent, else the group's waiting line. A senior group escalates it."""
+        merchant = self.ledger.get_conversation(conversation_id).merchant
+        senior = any(g.id == group and g.senior for g in self.ledger.groups(merchant))
         return self._announce(self.ledger.assign(conversation_id, group=group, reasons=reasons,
                                                  escalate=senior, actor=actor, agent=agent))
 

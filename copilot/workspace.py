@@ -48,11 +48,8 @@ class Workspace:
                  note: str | None) -> dict:
         """Give the conversation to another group (its least-loaded online agent, or the agent
         named), with a hand-off brief the receiving agent sees first."""
-        target = next((g for g in self.ledger.groups(self.ledger.get_conversation(conversation_id).merchant)
-                       if g.id == group), None)
         reasons = [f"{by.label} 转交" + (f"：{note}" if note else "")]
-        move = self.router.transfer(conversation_id, group=group, agent=agent, reasons=reasons, actor=by.label,
-                                    senior=bool(target and target.senior))
+        move = self.router.transfer(conversation_id, group=group, agent=agent, reasons=reasons, actor=by.label)
         handed = brief(self.ledger, self.kb, conversation_id, note=note, by=by.label,
                        writer=self.router.brief_writer).to_dict()
         self.emit(conversation_id, "handoff", {"brief": handed, "move": move.to_dict(), "by": by.label})

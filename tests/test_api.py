@@ -46,19 +46,24 @@ def post_message(client, conv: str, text: str, sku: str | None = None) -> dict:
     return got.json()
 
 
+def stream_events(client, path: str, role: str = "agent"):
+    """The events of an SSE stream as {id, type, body}, keep-alive pings left out (httpx-sse
+    yields them as events without data)."""
+    with connect_sse(client, "GET", path, headers=auth(client, role)) as source:
+        for sse in source.iter_sse():
+            if sse.data:
+                yield {"id": int(sse.id), "type": sse.event, "body": sse.json()}
+
+
 def events_until_done(client, conv: str, suggestion_id: str) -> list[dict]:
     """Read the SSE stream until the draft for `suggestion_id` is done."""
     events = []
-    with connect_sse(client, "GET", f"/v1/conversations/{conv}/stream", headers=auth(client, "agent")) as source:
-        for sse in source.iter_sse():
-            if not sse.data:                     # a keep-alive ping (httpx-sse yields it as an event)
-                continue
-            current = {"id": int(sse.id), "type": sse.event, "body": sse.json()}
-            events.append(current)
-            if current["body"].get("suggestion_id") == suggestion_id:
-                if current["type"] == "draft.done":
-                    return events
-                assert current["body"].get("code") != "assist_failed", current["body"]["message"]
+    for current in stream_events(client, f"/v1/conversations/{conv}/stream"):
+        events.append(current)
+        if current["body"].get("suggestion_id") == suggestion_id:
+            if current["type"] == "draft.done":
+                return events
+            assert current["body"].get("code") != "assist_failed", current["body"]["message"]
     raise AssertionError("stream ended before draft.done")
 
 

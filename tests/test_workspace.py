@@ -8,10 +8,9 @@ import uuid
 
 import anyio
 from fastapi.testclient import TestClient
-from httpx_sse import connect_sse
 
 from tests.conftest import DEMO
-from tests.test_api import MERCHANT, api  # noqa: F401 - fixture: the demo merchant, a key per role
+from tests.test_api import MERCHANT, api, stream_events  # noqa: F401 - fixture: the demo merchant, a key per role
 from tests.fake_llm import Behaviour, fake_llm  # noqa: F401
 
 
@@ -49,13 +48,10 @@ def delivered(client, conv: str) -> list[str]:
 def merchant_events(client, after: int, count: int) -> list[dict]:
     """The first `count` events of the merchant's stream after event `after`."""
     events = []
-    with connect_sse(client, "GET", f"/v1/stream?after={after}", headers=auth(client, "agent")) as source:
-        for sse in source.iter_sse():
-            if not sse.data:                     # a keep-alive ping (httpx-sse yields it as an event)
-                continue
-            events.append({"id": int(sse.id), "type": sse.event, "body": sse.json()})
-            if len(events) == count:
-                break
+    for event in stream_events(client, f"/v1/stream?after={after}"):
+        events.append(event)
+        if len(events) == count:
+            break
     return events
 
 

@@ -78,23 +78,29 @@ async def stream(conversation_id: str, request: Request, parts: Parts, caller: S
     """SSE of the conversation's events; reconnect with Last-Event-ID to miss nothing."""
     conv = await asyncio.to_thread(conversation_of, parts, caller, conversation_id)
     after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
+    return event_stream(parts.broadcaster, conv.id, lambda last: parts.ledger.events_after(conv.id, last),
+                        after, _sse)
 
+
+def event_stream(broadcaster, topic: str, stored_after, after: int, encode) -> EventSourceResponse:
+    """SSE of a topic's events after event `after`: what the event log holds (`stored_after(id)`,
+    read until it returns nothing), then the live ones; subscribed before the replay, so nothing
+    falls in between, and an event replayed is not sent again live."""
     async def events():
-        queue = parts.broadcaster.subscribe(conv.id)   # before the replay: no gap
+        queue = broadcaster.subscribe(topic)
         try:
             last = after
-            for stored in await asyncio.to_thread(parts.ledger.events_after, conv.id, last):
-                yield _sse(stored)
-                last = stored.id
+            while stored := await asyncio.to_thread(stored_after, last):
+                for event in stored:
+                    yield encode(event)
+                    last = event.id
             while True:
-                stored = await queue.get()
-                if stored.id > last:
-                    yield _sse(stored)
-                    last = stored.id
-        except asyncio.CancelledError:
-            raise
+                event = await queue.get()
+                if event.id > last:
+                    yield encode(event)
+                    last = event.id
         finally:
-            parts.broadcaster.unsubscribe(conv.id, queue)
+            broadcaster.unsubscribe(topic, queue)
 
     return EventSourceResponse(events(), ping=HEARTBEAT_SECONDS)
 

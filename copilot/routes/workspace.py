@@ -3,7 +3,6 @@ own, quick replies, notes, hand-offs with a brief, resolve and reopen, the conte
 the merchant's waiting-time limits."""
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import asdict
 from typing import Annotated
@@ -20,7 +19,7 @@ from copilot.fanout import merchant_topic
 from copilot.http_errors import API_ERRORS, responses
 from copilot.ledger.workspace import WaitLimits
 from copilot.names import AgentId, Name
-from copilot.routes.conversations import HEARTBEAT_SECONDS, MAX_MESSAGE_CHARS, conversation_of
+from copilot.routes.conversations import MAX_MESSAGE_CHARS, conversation_of, event_stream
 from copilot.workspace import Workspace
 from knowledge.lexical import terms
 
@@ -64,6 +63,13 @@ class Limits(BaseModel):
         return self
 
 
+def _acting_on(parts, caller, conversation_id: str, roles: set[str]):
+    """The conversation a caller names, if it may act on it with one of `roles`."""
+    conv = conversation_of(parts, caller, conversation_id)
+    require(caller, roles=roles, merchant=conv.merchant)
+    return conv
+
+
 def _merchant(caller, merchant: str | None) -> str:
     merchant = merchant or caller.merchant
     if merchant is None:
@@ -95,28 +101,8 @@ async def stream(request: Request, parts: Parts, caller: StreamCaller, merchant:
     merchant = _merchant(caller, merchant)
     require(caller, roles={"agent", "merchant", "trainer"}, merchant=merchant)
     start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
-
-    async def events():
-        topic = merchant_topic(merchant)
-        queue = parts.broadcaster.subscribe(topic)      # before the replay: no gap
-        try:
-            last = start
-            while True:
-                stored = await asyncio.to_thread(parts.ledger.events_of_merchant, merchant, last)
-                for event in stored:
-                    yield _sse(event)
-                    last = event.id
-                if not stored:
-                    break
-            while True:
-                event = await queue.get()
-                if event.id > last:
-                    yield _sse(event)
-                    last = event.id
-        finally:
-            parts.broadcaster.unsubscribe(topic, queue)
-
-    return EventSourceResponse(events(), ping=HEARTBEAT_SECONDS)
+    return event_stream(parts.broadcaster, merchant_topic(merchant),
+                        lambda last: parts.ledger.events_of_merchant(merchant, last), start, _sse)
 
 
 def _sse(stored) -> dict:
@@ -136,8 +122,7 @@ def conversation_events(conversation_id: str, parts: Parts, caller: Caller) -> l
 def reply(conversation_id: str, body: Reply, parts: Parts, caller: Caller, desk: Desk,
           idempotency_key: Annotated[str, Header(min_length=8, max_length=200)]) -> dict:
     """A reply the agent wrote; delivered exactly once through the outbox (`source: agent`)."""
-    conv = conversation_of(parts, caller, conversation_id)
-    require(caller, roles=AGENTS, merchant=conv.merchant)
+    conv = _acting_on(parts, caller, conversation_id, AGENTS)
     item = desk.reply(conv.id, agent=caller, text=body.text, idempotency_key=idempotency_key)
     return {"conversation_id": conv.id, "suggestion_id": item.suggestion_id, "outbox_id": item.id,
             "text": item.text, "source": "agent", "delivery": item.status}
@@ -146,16 +131,14 @@ def reply(conversation_id: str, body: Reply, parts: Parts, caller: Caller, desk:
 @router.post("/conversations/{conversation_id}/notes", status_code=201)
 def note(conversation_id: str, body: NoteIn, parts: Parts, caller: Caller, desk: Desk) -> dict:
     """An internal note for colleagues; never sent to the shopper."""
-    conv = conversation_of(parts, caller, conversation_id)
-    require(caller, roles=STAFF, merchant=conv.merchant)
+    conv = _acting_on(parts, caller, conversation_id, STAFF)
     return desk.note(conv.id, author=caller, text=body.text)
 
 
 @router.post("/conversations/{conversation_id}/transfer")
 def transfer(conversation_id: str, body: Transfer, parts: Parts, caller: Caller, desk: Desk) -> dict:
     """Hand the conversation to another group or agent, with a brief for whoever takes it."""
-    conv = conversation_of(parts, caller, conversation_id)
-    require(caller, roles=STAFF, merchant=conv.merchant)
+    conv = _acting_on(parts, caller, conversation_id, STAFF)
     return desk.transfer(conv.id, by=caller, group=body.group, agent=body.agent, note=body.note)
 
 
@@ -167,15 +150,13 @@ def handoff_brief(conversation_id: str, parts: Parts, caller: Caller, desk: Desk
 
 @router.post("/conversations/{conversation_id}/resolve", responses=responses(409))
 def resolve(conversation_id: str, parts: Parts, caller: Caller, desk: Desk) -> dict:
-    conv = conversation_of(parts, caller, conversation_id)
-    require(caller, roles=STAFF, merchant=conv.merchant)
+    conv = _acting_on(parts, caller, conversation_id, STAFF)
     return desk.set_status(conv.id, by=caller, resolved=True)
 
 
 @router.post("/conversations/{conversation_id}/reopen", responses=responses(409))
 def reopen(conversation_id: str, parts: Parts, caller: Caller, desk: Desk) -> dict:
-    conv = conversation_of(parts, caller, conversation_id)
-    require(caller, roles=STAFF, merchant=conv.merchant)
+    conv = _acting_on(parts, caller, conversation_id, STAFF)
     return desk.set_status(conv.id, by=caller, resolved=False)
 
 
@@ -192,14 +173,11 @@ def quick_replies(merchant: str, parts: Parts, caller: Caller, q: str = "") -> l
     `q` first."""
     require(caller, roles={"agent", "merchant", "trainer"}, merchant=merchant)
     faqs = parts.kb.records(merchant, "faq")
-    wanted = set(terms(q)) if q.strip() else set()
-
-    def overlap(faq) -> int:
-        return len(wanted & set(terms(f"{faq.question} {faq.answer}")))
-
-    ranked = sorted(faqs, key=lambda f: -overlap(f)) if wanted else faqs
-    shown = [f for f in ranked if not wanted or overlap(f) > 0][:QUICK_REPLIES_SHOWN]
-    return [{"id": f.id, "question": f.question, "answer": f.answer} for f in shown]
+    wanted = set(terms(q))
+    if wanted:
+        shared = {f.id: len(wanted & set(terms(f"{f.question} {f.answer}"))) for f in faqs}
+        faqs = sorted((f for f in faqs if shared[f.id]), key=lambda f: -shared[f.id])
+    return [{"id": f.id, "question": f.question, "answer": f.answer} for f in faqs[:QUICK_REPLIES_SHOWN]]
 
 
 @router.get("/merchants/{merchant}/wait-limits", dependencies=[KnownMerchant])
