@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 
 from copilot.drafting import DraftRequest
 from copilot.drafting.composition import Composition, Piece
+from copilot.drafting.narrowing import Own, narrowed
 from copilot.drafting.outfit_text import outfit_pieces
 from copilot.drafting.question import Question, read
 from copilot.drafting.selection import ScoredFact, Scorer, Selection, select
@@ -23,10 +24,8 @@ from knowledge.records import Source
 ESCALATION_LEVEL = 3
 # Policy sentences that would argue with an upset shopper; never quoted when escalating.
 DISMISSIVE = ("正常现象", "属正常", "不属于", "不支持", "不予", "不在", "拒收", "无法")
-OTHERS = ("其他", "其它", "其余")   # a clause opening so is about what the others named are not
 NAME_CHARS = 6                      # another product is named by the first words of its title, this long
 
-_CLAUSE_END = re.compile(r"(?<=[。！？!?；;~～])")
 _GREETING = re.compile(r"^(?:亲[，,~～！!]*|您好[，,！!]*)\s*")
 _ENDING = re.compile(r"[哦呢呀啦]?[~～。！!，,；;\s]*$")
 
@@ -58,7 +57,7 @@ class Composer:
         if not found.answered:
             return Composition.of([Piece(voice.no_answer)], answered=False,
                                   unanswered=found.unanswered or (question.text,))
-        clauses = self._clauses(found, request.sku_in_view, voice)
+        clauses = self._clauses(found, request.sku_in_view, voice, Own.of(found.focus, request.categories, question.text))
         clauses += [Piece(voice.partly.format(part=part)) for part in found.unanswered]
         return Composition.of(self._framed(clauses, voice), answered=True,
                               unanswered=found.unanswered)
@@ -78,29 +77,30 @@ class Composer:
         calm_found = Selection(calm, None, ())
         clauses = [Piece(voice.apology + voice.separator)]
         clauses += [Piece(c.text + voice.separator, c.sources)
-                    for c in self._clauses(calm_found, None, voice)]
+                    for c in self._clauses(calm_found, None, voice, Own.of(None))]
         clauses.append(Piece(voice.handover))
         return Composition.of(clauses, answered=bool(calm))
 
-    def _clauses(self, found: Selection, sku_in_view: str | None, voice: Voice) -> list[Piece]:
+    def _clauses(self, found: Selection, sku_in_view: str | None, voice: Voice, own: Own) -> list[Piece]:
+        """One clause per chosen fact; a store text narrowed to what applies to the product
+        in focus (`narrowing`)."""
         pieces: list[Piece] = []
         introduced: set[str] = set()
-        category = (found.focus.record.get("category") or "") if found.focus else ""
         for scored in found.facts:
-            pieces.append(Piece(self._clause(scored, category, sku_in_view, voice, introduced),
+            pieces.append(Piece(self._clause(scored, own, sku_in_view, voice, introduced),
                                 (scored.fact.source_id,)))
             introduced.add(scored.fact.source_id)
         return pieces
 
-    def _clause(self, scored: ScoredFact, category: str, sku_in_view: str | None, voice: Voice,
+    def _clause(self, scored: ScoredFact, own: Own, sku_in_view: str | None, voice: Voice,
                 introduced: set[str]) -> str:
         fact, source = scored.fact, scored.source
         if fact.kind == "policy":
             template = voice.policy_again if fact.source_id in introduced else voice.policy
             return template.format(title=source.record.get("title") or source.title,
-                                   value=_bare(narrowed(fact.text, category)))
+                                   value=_bare(narrowed(fact.text, own)))
         if fact.kind == "faq":
-            return voice.faq.format(value=_bare(fact.text))
+            return voice.faq.format(value=_bare(narrowed(fact.text, own)))
         subject = voice.this_product if fact.source_id == sku_in_view else \
             voice.other_product.format(title=short_title(source.title))
         value = dict(voice.stock_words).get(fact.text, fact.text) if fact.part == "stock" else fact.text
@@ -125,17 +125,6 @@ def short_title(title: str) -> str:
         if len("".join(words)) >= NAME_CHARS:
             break
     return " ".join(words)
-
-
-def narrowed(text: str, category: str) -> str:
-    """`text` without its "其他…" clauses when another clause names `category`.
-
-    "领带默认附赠礼盒；其他商品加收10元" says nothing about 其他 for a 领带 shopper.
-    """
-    clauses = _CLAUSE_END.split(text)
-    if not category or not any(category in c for c in clauses):
-        return text
-    return "".join(c for c in clauses if not c.strip().startswith(OTHERS)).strip()
 
 
 def _must_escalate(escalation: object) -> bool:

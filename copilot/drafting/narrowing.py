@@ -1,0 +1,145 @@
+"""Narrowing what a draft quotes to what applies to the product in view.
+
+A store's FAQ answers and policy clauses are written for every product at once, and
+often enumerate alternatives: "10-15㎡的卧室选36W左右，15-20㎡选48W左右", "开盖后请在90天内用完
+（尿酸试纸60天）", "领带默认附赠礼盒；其他商品加收10元". Quoted whole to a shopper looking at
+one product, the other alternatives' values read as this product's.
+
+The product in view says which alternative is its own: the quantities its record holds
+("36W", "10-15㎡", "90天") and its category. A piece of a quoted text (a sentence, then a
+clause, then a bracketed aside) that holds one of them applies; a piece beside it that
+holds another quantity of the same unit, or opens with another of the merchant's
+categories or with "the others", is another alternative and is left out, unless it holds
+a quantity the shopper named ("23寸跟26寸有啥区别" wants both). The shopper's words do not
+keep a piece: "白光还是黄光" names the alternatives to learn which one the product is.
+Nothing is left out of a text none of whose pieces is the product's own: then there is
+no telling which alternative applies, and the agent sees them all.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from knowledge.records import Source
+
+# A quantity: a number or range ("10-15", "20×40×55", "0.5") and the unit after it.
+_UNITS = ("m2", "平方米", "平米", "平", "mah", "ml", "mm", "cm", "kg", "mg", "g", "l", "m", "w", "kw", "v", "k",
+          "lm", "db", "℃", "°c", "度", "%", "元", "块", "天", "日", "小时", "h", "分钟", "min", "秒", "个月", "月",
+          "年", "周", "个工作日", "工作日", "岁", "斤", "克", "千克", "公斤", "毫升", "升", "厘米", "毫米", "米", "寸",
+          "英寸", "码", "瓦", "伏", "片", "包", "袋", "粒", "支", "个", "罐", "盒", "瓶", "件", "块", "颗", "条", "只",
+          "双", "套", "张", "枚", "贴", "次", "人", "份", "组", "层", "档", "级")
+_QUANTITY = re.compile(
+    r"(?<![0-9.])(\d+(?:\.\d+)?(?:\s*[-~～至到×x*]\s*\d+(?:\.\d+)?)*)\s*("
+    + "|".join(re.escape(u) for u in sorted(set(_UNITS), key=len, reverse=True)) + r")(?![a-z])")
+SENTENCE_ENDS = "。！？!?；;"
+CLAUSE_ENDS = "，,"
+_ASIDE = re.compile(r"[（(][^（()）]*[)）]")
+_LEAD = re.compile(r"^[\s，,、：:（(“\"'*\-\d.]+")
+# A piece saying another value does not fit ("和2.6mm墨囊不通用") tells what to avoid: it stays.
+UNFIT = ("不通用", "不兼容", "不适用", "不适配", "不匹配", "不能用", "不可用", "不能混用")
+OTHERS = ("其他", "其它", "其余")   # a piece opening so is about what the others named are not
+HEAD_NOUN_CHARS = 2                  # a category's last characters name its kind (吸顶灯 -> 顶灯)
+_SAME_UNIT = {"m2": "㎡", "平方米": "㎡", "平米": "㎡", "平": "㎡", "日": "天", "月": "个月", "工作日": "个工作日",
+              "克": "g", "千克": "kg", "公斤": "kg", "毫升": "ml", "升": "l", "厘米": "cm", "毫米": "mm",
+              "米": "m", "瓦": "w", "伏": "v", "°c": "℃", "度": "℃", "块": "元", "h": "小时", "min": "分钟"}
+
+Quantity = tuple[str, str]     # (the number or range, its unit), normalised
+
+
+def quantities(text: str) -> set[Quantity]:
+    """The quantities a text holds: "36W，10-15㎡" -> {("36", "w"), ("10-15", "㎡")}."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return {(re.sub(r"\s+", "", m.group(1)).replace("~", "-").replace("～", "-").replace("至", "-").replace("到", "-"),
+             _SAME_UNIT.get(m.group(2), m.group(2)))
+            for m in _QUANTITY.finditer(text)}
+
+
+@dataclass(frozen=True)
+class Own:
+    """What marks a piece of store text as about the product in view (the quantities its
+    record holds, its category), the merchant's other categories, and the quantities the
+    shopper named."""
+
+    values: frozenset[Quantity]
+    category: str = ""
+    others: frozenset[str] = frozenset()
+    said: frozenset[Quantity] = frozenset()
+
+    @classmethod
+    def of(cls, focus: Source | None, categories: Collection[str] = (), question: str = "") -> Own:
+        if focus is None:
+            return cls(frozenset())
+        record = focus.record
+        texts = [str(record.get("title") or ""), str(record.get("description") or ""),
+                 *(f"{k} {v}" for k, v in (record.get("attributes") or {}).items())]
+        category = str(record.get("category") or "")
+        return cls(frozenset(q for t in texts for q in quantities(t)), category,
+                   frozenset(c for c in categories if category and c not in category and category not in c),
+                   frozenset(quantities(question)))
+
+    def names_own(self, text: str) -> bool:
+        """The piece names the product's category or its head noun."""
+        return bool(self.category) and (self.category in text or self.category[-HEAD_NOUN_CHARS:] in text)
+
+    def said_in(self, text: str) -> bool:
+        """The piece holds a quantity the shopper named."""
+        return bool(quantities(text) & self.said)
+
+    def rival(self, text: str, units: Collection[str]) -> bool:
+        """The piece is another alternative: it gives a quantity in one of `units` that is not
+        the product's (units, not measures: "3-5个工作日" beside "保修1年" is no alternative
+        to it), or it opens with another category or "the others"."""
+        if any(unit in units and (value, unit) not in self.values for value, unit in quantities(text)):
+            return True
+        opening = _LEAD.sub("", text)
+        return opening.startswith(OTHERS) or (not self.names_own(text) and opening.startswith(tuple(self.others)))
+
+
+def narrowed(text: str, own: Own) -> str:
+    """`text` without the pieces about other alternatives than the product's own, sentence by
+    sentence, clause by clause, aside by aside; unchanged when no piece is the product's own."""
+    if not own.values and not own.category:
+        return text
+    units = {unit for value, unit in quantities(text) if (value, unit) in own.values}
+    out = []
+    for sentence in _kept(_split(text, SENTENCE_ENDS), own):
+        clause = "".join(_kept(_split(sentence, CLAUSE_ENDS), own))
+        clause = _ASIDE.sub(lambda m: "" if _other(m.group(), own, units) else m.group(), clause)
+        out.append(_ended(clause, sentence))
+    return "".join(out).strip()
+
+
+def _split(text: str, ends: str) -> list[str]:
+    """`text` cut after each of `ends` outside brackets (an aside stays whole)."""
+    pieces, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "（(") - (ch in ")）")
+        if ch in ends and depth <= 0:
+            pieces.append(text[start:i + 1])
+            start = i + 1
+    return [p for p in [*pieces, text[start:]] if p]
+
+
+def _kept(pieces: Sequence[str], own: Own) -> list[str]:
+    """The pieces that hold the product's own values (or, failing any, name its category) and
+    those beside them that are no other alternative."""
+    mine = [p for p in pieces if quantities(p) & own.values] or [p for p in pieces if own.names_own(p)]
+    if not mine or len(mine) == len(pieces):
+        return list(pieces)
+    units = {unit for p in mine for value, unit in quantities(p) if (value, unit) in own.values}
+    return [p for p in pieces if p in mine or not _other(p, own, units)]
+
+
+def _other(piece: str, own: Own, units: Collection[str]) -> bool:
+    return not quantities(piece) & own.values and not (own.category and own.category in piece) \
+        and not own.said_in(piece) and not any(w in piece for w in UNFIT) and own.rival(piece, units)
+
+
+def _ended(text: str, sentence: str) -> str:
+    """The kept clauses of a sentence; one whose last clauses were left out ends as the
+    sentence did, not on a comma."""
+    if text != sentence and text.rstrip().endswith(("，", ",")):
+        text = text.rstrip()[:-1] + (sentence[-1] if sentence[-1] in "。！？!?；;~～" else "")
+    return text
