@@ -122,6 +122,7 @@ class Pipeline:
                                sources=sources, sku_in_view=req.sku, escalation=assessment,
                                outfits=outfits, query_vector=vector, part_vectors=retrieved.part_vectors,
                                fact_vectors=retrieved.fact_vectors, categories=retrieved.categories,
+                               alternatives=retrieved.alternatives,
                                prompts=self._prompts(req), allowed_hosts=allowed)
         drafter, text, citations, unanswered = self.drafter, [], None, ()
         if drafter is not self.composer:
@@ -171,7 +172,7 @@ class Pipeline:
         earlier turns and the message); for a question of several parts, each part's vector
         too; and what drafting matches facts with, read here, off the event loop: the
         merchant's fact vectors (the statements of the product in focus embedded now if the
-        warm-up has not reached it) and its categories."""
+        warm-up has not reached it), its categories and its products' attribute values."""
         question = read(req.message, req.history)
         vector = self.retriever.embed_turns(question.turns)
         found = self.retriever.search(req.merchant, question.text, sku=req.sku, vector=vector)
@@ -180,7 +181,8 @@ class Pipeline:
         fact_vectors = self.retriever.statement_vectors(req.merchant, [focus] if focus else [])
         parts = {p.text: self.retriever.embed(p.text) for p in question.parts} \
             if len(question.parts) > 1 else {}
-        return Retrieved(vector, sources, parts, fact_vectors, self.retriever.categories(req.merchant))
+        return Retrieved(vector, sources, parts, fact_vectors, self.retriever.categories(req.merchant),
+                         self.retriever.alternatives(req.merchant))
 
     def _prompts(self, req: AssistRequest) -> Mapping[str, PromptTemplate]:
         if req.prompts is not None:
@@ -197,6 +199,7 @@ class Retrieved:
     part_vectors: dict[str, np.ndarray]      # part text -> its embedding, for questions of several parts
     fact_vectors: dict[str, np.ndarray]      # the merchant's fact vectors by id
     categories: frozenset[str]               # the merchant's product categories
+    alternatives: dict[str, frozenset[str]]  # attribute key -> every value its products give it
 
 
 def _cited_numbers(sources: tuple[Source, ...], draft: str) -> list[str]:

@@ -58,7 +58,8 @@ def requests(folders: list[Path], *, eval_file: str, data_dir: Path) -> list[Ite
                 items.append((folder.name, case, DraftRequest(
                     merchant=merchant, message=case.message, history=case.turns, sources=found.sources,
                     sku_in_view=case.sku, query_vector=found.vector, part_vectors=found.part_vectors,
-                    fact_vectors=found.fact_vectors, categories=found.categories)))
+                    fact_vectors=found.fact_vectors, categories=found.categories,
+                    alternatives=found.alternatives)))
     finally:
         parts.close()
     return items

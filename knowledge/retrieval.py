@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -63,6 +63,7 @@ class MerchantView:
     lexical: LexicalIndex
     sku_category: dict[str, str]
     categories: frozenset[str]           # every category the merchant's products are in
+    alternatives: dict[str, frozenset[str]]   # attribute key -> every value the merchant's products give it
     policy_scope: dict[str, list[str]]
     fact_vectors: dict[str, np.ndarray]
 
@@ -73,9 +74,19 @@ class MerchantView:
                    lexical=LexicalIndex(ids=ids, term_lists=[m["terms"].split() for m in metas]),
                    sku_category={m["source_id"]: m["category"] for m in metas if m["kind"] == "sku"},
                    categories=frozenset(m["category"] for m in metas if m["kind"] == "sku" and m["category"]),
+                   alternatives=_alternatives(json.loads(m["record"]) for m in metas if m["kind"] == "sku"),
                    policy_scope={m["source_id"]: json.loads(m["applies_to"])
                                  for m in metas if m["kind"] == "policy"},
                    fact_vectors=kb.index.fact_vectors(merchant))
+
+
+def _alternatives(records: Iterable[dict]) -> dict[str, frozenset[str]]:
+    """Attribute key -> the values the products give it ("辣度" -> 微辣, 中辣, 特辣)."""
+    values: dict[str, set[str]] = {}
+    for record in records:
+        for key, value in (record.get("attributes") or {}).items():
+            values.setdefault(str(key), set()).add(str(value))
+    return {key: frozenset(v) for key, v in values.items()}
 
 
 class Retriever:
@@ -137,6 +148,9 @@ class Retriever:
 
     def categories(self, merchant: str) -> frozenset[str]:
         return self.view(merchant).categories
+
+    def alternatives(self, merchant: str) -> dict[str, frozenset[str]]:
+        return self.view(merchant).alternatives
 
     def statement_vectors(self, merchant: str, products: Sequence[Source]) -> dict[str, np.ndarray]:
         """The merchant's fact vectors, with the statements of `products` embedded now if this is

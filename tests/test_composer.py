@@ -317,3 +317,10 @@ def test_returns_and_exchanges_under_one_title_are_one_service():
     look = ScoredFact(Fact("TS-1", "sku", "attribute", "纯棉", about="面料"), policy, 0.4)
     part = Part("穿了一次 还能退吗", ("returns", "yesno"), "还能退吗")
     assert on_topic(part, [look, terms]) == [terms]
+
+
+def test_the_merchants_attribute_values_are_known_as_alternatives(beanhouse, retriever):
+    """Narrowing (`tests/test_narrowing.py`) tells another product's value by these."""
+    alternatives = retriever.alternatives(MERCHANT)
+    assert alternatives["冲煮水温"] == {"90-94℃", "86-88℃"}
+    assert alternatives["磨芯"] == {"420不锈钢锥形磨芯"}

@@ -65,3 +65,10 @@ def test_an_aside_holding_a_comma_is_one_piece():
     rice = Own.of(product("大米", "东北大米 5kg", 保质期="12个月"))
     text = "新米发货时剩余保质期不少于2/3（例如保质期18个月的，发货时剩余不少于12个月）。"
     assert narrowed(text, rice) == text
+
+
+def test_another_products_value_of_the_same_attribute_is_another_alternative():
+    sauce = Own.of(product("辣酱", "牛肉辣酱 200g", 辣度="微辣"), ["辣酱"], "辣不辣",
+                   {"辣度": {"微辣", "中辣", "特辣"}})
+    got = narrowed("微辣款小朋友也能吃；特辣款是加辣版，慎选。拌面拌饭都好吃。", sauce)
+    assert "微辣款小朋友也能吃" in got and "特辣" not in got and "拌面拌饭都好吃" in got

@@ -27,6 +27,8 @@ class DraftRequest:
     part_vectors: Mapping[str, Any] = field(default_factory=dict)  # each part's, when it asks several things
     fact_vectors: Mapping[str, Any] = field(default_factory=dict)  # the merchant's fact vectors by id
     categories: frozenset[str] = frozenset()  # the merchant's product categories
+    alternatives: Mapping[str, frozenset[str]] = field(default_factory=dict)  # attribute key -> the values
+                                              # the merchant's products give it (a sibling's is another alternative)
     prompts: Mapping[str, Any] = field(default_factory=dict)  # task -> PromptTemplate: this conversation's
                                               # active version or A/B arm (a drafter's default otherwise)
     allowed_hosts: tuple[str, ...] = ()       # hosts the merchant allows links to (`copilot.safety`)

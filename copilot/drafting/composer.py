@@ -57,7 +57,8 @@ class Composer:
         if not found.answered:
             return Composition.of([Piece(voice.no_answer)], answered=False,
                                   unanswered=found.unanswered or (question.text,))
-        clauses = self._clauses(found, request.sku_in_view, voice, Own.of(found.focus, request.categories, question.text))
+        clauses = self._clauses(found, request.sku_in_view, voice, Own.of(found.focus, request.categories, question.text,
+                                                                      request.alternatives))
         clauses += [Piece(voice.partly.format(part=part)) for part in found.unanswered]
         return Composition.of(self._framed(clauses, voice), answered=True,
                               unanswered=found.unanswered)
