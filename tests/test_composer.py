@@ -297,6 +297,21 @@ def test_a_runner_up_with_another_value_of_the_answered_kind_is_left_out_unless_
     assert _answers(part, [best, close], features.Scope()) == [best, close]
 
 
+def test_a_rival_as_likely_is_left_out_when_the_shoppers_words_set_the_best_apart():
+    policy = Source(id="delivery", kind="policy", title="配送说明", text="", score=1.0, record={})
+
+    def clause(text: str, score: float) -> ScoredFact:
+        return ScoredFact(Fact("delivery", "policy", "clause", text, about="配送说明"), policy, score)
+
+    express = clause("加急配送：选择次日达需另付运费18元。", 0.8)
+    islands = clause("海岛地区每单加收运费30元。", 0.6)
+    asked = Part("想要次日达 运费多少", ("fee",), "运费多少")
+    assert _answers(asked, [express, islands], features.Scope()) == [express]
+    # the shopper's words name the rival's case too: no telling which applies, both are quoted
+    both = Part("我在海岛 想要次日达 运费多少", ("fee",), "运费多少")
+    assert _answers(both, [express, islands], features.Scope()) == [express, islands]
+
+
 def test_a_service_answer_that_also_holds_the_time_asked_comes_first():
     shipping = Source(id="shipping", kind="policy", title="发货说明", text="", score=1.0, record={})
 

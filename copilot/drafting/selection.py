@@ -247,7 +247,7 @@ def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> lis
     best does not hold; the next two when likely enough (`RUNNER_UP_P`, or `OTHER_SOURCE_P`
     from another source than the best's), but not one that gives another value of a kind
     already answered ("2小时" beside "48小时") unless it has a fair share of the best's
-    likelihood (`RIVAL_SHARE`).
+    likelihood (`RIVAL_SHARE`) and the shopper's words do not set the best apart from it.
     Besides the best, none is a policy clause or FAQ about other categories than the
     product in focus's (`scope`)."""
     best = ranked[0]
@@ -264,5 +264,18 @@ def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> lis
                 and any(features.holds(k, c.fact) for c in out)]
     out += [c for c in ranked[1:3] if c not in out and c.score >= RUNNER_UP_P
             and (c.fact.source_id == best.fact.source_id or c.score >= OTHER_SOURCE_P)
-            and (c.score >= RIVAL_SHARE * best.score or not any(features.holds(k, c.fact) for k in answered))]
+            and (not any(features.holds(k, c.fact) for k in answered)
+                 or (c.score >= RIVAL_SHARE * best.score and not _set_apart(part, best.fact, c.fact)))]
     return out
+
+
+def _set_apart(part: Part, best: Fact, rival: Fact) -> bool:
+    """The shopper's own words tell the best store text from a rival one: a word of the part
+    that the best says and the rival does not, and none the other way ("想发顺丰 要加多少钱":
+    the 顺丰 clause's 12元, not the remote areas' 20元). The product's own facts are never set
+    apart so."""
+    if best.kind == "sku" or rival.kind == "sku":
+        return False
+    said = [t for t in weights(part.text) if len(t) >= 2 and not features.ASKING_CHARS & set(t)]
+    first, second = f"{best.about} {best.text}", f"{rival.about} {rival.text}"
+    return any(t in first and t not in second for t in said) and not any(t in second and t not in first for t in said)
