@@ -36,8 +36,10 @@ from copilot.errors import StoreUnavailable
 from knowledge.base import KnowledgeBase, statement_texts
 from knowledge.documents import entry_id, parse_entry_id
 from knowledge.lexical import LexicalIndex, terms
+from knowledge.quantities import Quantity
 from knowledge.records import Product, Source
 from knowledge.synonyms import expand
+from knowledge.variants import named_variant, spec_quantities
 
 DENSE_K = 40
 LEXICAL_K = 40
@@ -64,17 +66,22 @@ class MerchantView:
     sku_category: dict[str, str]
     categories: frozenset[str]           # every category the merchant's products are in
     alternatives: dict[str, frozenset[str]]   # attribute key -> every value the merchant's products give it
+    sku_titles: dict[str, str]
+    sku_specs: dict[str, frozenset[Quantity]]  # the quantities each product's title and attributes hold
     policy_scope: dict[str, list[str]]
     fact_vectors: dict[str, np.ndarray]
 
     @classmethod
     def load(cls, kb: KnowledgeBase, merchant: str, version: int) -> MerchantView:
         ids, metas = kb.index.all_metadata(merchant)
+        records = {m["source_id"]: json.loads(m["record"]) for m in metas if m["kind"] == "sku"}
         return cls(version=version, entries=len(ids),
                    lexical=LexicalIndex(ids=ids, term_lists=[m["terms"].split() for m in metas]),
                    sku_category={m["source_id"]: m["category"] for m in metas if m["kind"] == "sku"},
                    categories=frozenset(m["category"] for m in metas if m["kind"] == "sku" and m["category"]),
-                   alternatives=_alternatives(json.loads(m["record"]) for m in metas if m["kind"] == "sku"),
+                   alternatives=_alternatives(records.values()),
+                   sku_titles={sku: str(r.get("title") or "") for sku, r in records.items()},
+                   sku_specs={sku: spec_quantities(r) for sku, r in records.items()},
                    policy_scope={m["source_id"]: json.loads(m["applies_to"])
                                  for m in metas if m["kind"] == "policy"},
                    fact_vectors=kb.index.fact_vectors(merchant))
@@ -199,6 +206,10 @@ class Retriever:
 
         if sku and sku in view.sku_category:
             _add_context(scores, best_entry, view, sku)
+            variant = named_variant(message, sku, view.sku_titles, view.sku_specs)
+            if variant:   # "有32cm的吗": the sibling the shopper names comes first
+                scores[("sku", variant)] = max(scores.values()) + 1e-6
+                best_entry.setdefault(("sku", variant), entry_id("sku", variant))
         top = sorted(scores, key=lambda key: -scores[key])[:k]
         rows = self.kb.index.get(merchant, [best_entry[key] for key in top])
         return [_source(key, best_entry[key], scores[key], rows[best_entry[key]])

@@ -339,3 +339,18 @@ def test_the_merchants_attribute_values_are_known_as_alternatives(beanhouse, ret
     alternatives = retriever.alternatives(MERCHANT)
     assert alternatives["冲煮水温"] == {"90-94℃", "86-88℃"}
     assert alternatives["磨芯"] == {"420不锈钢锥形磨芯"}
+
+
+async def test_a_variant_named_by_a_spec_is_the_one_answered(beanhouse, kb):
+    big = Product.model_validate({**BEANS.model_dump(mode="json"), "sku_id": "CF-11K", "price": "178.00",
+                                  "title": "山谷烘焙 耶加雪菲 浅烘咖啡豆 1kg 手冲单品"})
+    kb.put(MERCHANT, [big])
+    body = await draft(beanhouse, "有1kg的吗 多少钱")
+    assert "178元" in body["text"] and "88元" not in body["text"]
+    assert "CF-11K" in body["citations"]
+
+
+async def test_an_english_service_question_finds_the_stores_chinese_terms(beanhouse):
+    body = await draft(beanhouse, "Do you ship to Tibet? Is there an extra fee?", sku=None)
+    assert "12元" in body["text"] and "shipping" in body["citations"]
+    assert body["text"].startswith("Hi")

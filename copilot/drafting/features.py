@@ -20,12 +20,14 @@ from copilot.drafting.question import GENERAL_KINDS, KINDS_BY_NAME, Part, Questi
 from knowledge.facts import Fact
 from knowledge.lexical import FUNCTION_CHARS
 from knowledge.records import KINDS, Source
+from knowledge.synonyms import expand
 
 FIELD_KINDS = {"price": "price", "stock": "stock"}      # answer kind -> the fact part that holds it
 FACT_PARTS = ("price", "stock", "spec", "attribute", "description", "clause", "faq")
 CONTEXT_SEGMENT_WEIGHT = 0.5   # terms of the segments before the one that asks ("退货寄回去了 钱多久到")
 HEAD_NOUN_CHARS = 2         # a Chinese category's last characters name its kind (民谣吉他 -> 吉他)
 LENGTH_DAMPING = 0.5           # word scores are divided by (length / mean length) ** this
+GLOSS_WEIGHT = 1.0             # a Chinese store word glossing an English question's word
 NAMING_WEIGHT = 0.3            # words of the focus product's title, matched in other sources' facts
 # Characters that ask rather than say what is asked about.
 ASKING_CHARS = FUNCTION_CHARS | frozenset("吗呢啊吧呀哦嘛么多少几什怎样咋啥哪谁能可以会要请问下一")
@@ -116,6 +118,10 @@ def matrix(part: Part, question: Question, cands: Candidates, both: Sims) -> np.
     terms = {t: w * CONTEXT_SEGMENT_WEIGHT for t, w in weights(part.text).items()}
     terms |= weights(part.asking)
     chars = _chars(part.asking or part.text)
+    if question.language == "en":    # the store writes Chinese: an English part's words in the store's
+        glossed = expand(part.text)
+        terms |= {t: GLOSS_WEIGHT for t in glossed}
+        chars |= _chars("".join(glossed))
     n, texts, mean_length = len(cands.facts), cands.texts, cands.mean_length
     word_idf = {t: math.log(1 + n / max(1, sum(t in x for x in texts))) for t in terms}
     char_idf = {c: math.log(1 + n / max(1, sum(c in x for x in texts))) for c in chars}

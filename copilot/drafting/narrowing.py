@@ -20,21 +20,12 @@ no telling which alternative applies, and the agent sees them all.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from knowledge.quantities import Quantity, quantities
 from knowledge.records import Source
 
-# A quantity: a number or range ("10-15", "20×40×55", "0.5") and the unit after it.
-_UNITS = ("m2", "平方米", "平米", "平", "mah", "ml", "mm", "cm", "kg", "mg", "g", "l", "m", "w", "kw", "v", "k",
-          "lm", "db", "℃", "°c", "度", "%", "元", "块", "天", "日", "小时", "h", "分钟", "min", "秒", "个月", "月",
-          "年", "周", "个工作日", "工作日", "岁", "斤", "克", "千克", "公斤", "毫升", "升", "厘米", "毫米", "米", "寸",
-          "英寸", "码", "瓦", "伏", "片", "包", "袋", "粒", "支", "个", "罐", "盒", "瓶", "件", "块", "颗", "条", "只",
-          "双", "套", "张", "枚", "贴", "次", "人", "份", "组", "层", "档", "级")
-_QUANTITY = re.compile(
-    r"(?<![0-9.])(\d+(?:\.\d+)?(?:\s*[-~～至到×x*]\s*\d+(?:\.\d+)?)*)\s*("
-    + "|".join(re.escape(u) for u in sorted(set(_UNITS), key=len, reverse=True)) + r")(?![a-z])")
 SENTENCE_ENDS = "。！？!?；;"
 CLAUSE_ENDS = "，,"
 _ASIDE = re.compile(r"[（(][^（()）]*[)）]")
@@ -44,21 +35,6 @@ UNFIT = ("不通用", "不兼容", "不适用", "不适配", "不匹配", "不�
 OTHERS = ("其他", "其它", "其余")   # a piece opening so is about what the others named are not
 MIN_WORD_CHARS, MAX_WORD_CHARS = 2, 8   # an attribute value this long names an alternative in a text
 HEAD_NOUN_CHARS = 2                  # a category's last characters name its kind (吸顶灯 -> 顶灯)
-_SAME_UNIT = {"m2": "㎡", "平方米": "㎡", "平米": "㎡", "平": "㎡", "日": "天", "月": "个月", "工作日": "个工作日",
-              "克": "g", "千克": "kg", "公斤": "kg", "毫升": "ml", "升": "l", "厘米": "cm", "毫米": "mm",
-              "米": "m", "瓦": "w", "伏": "v", "°c": "℃", "度": "℃", "块": "元", "h": "小时", "min": "分钟"}
-
-Quantity = tuple[str, str]     # (the number or range, its unit), normalised
-
-
-def quantities(text: str) -> set[Quantity]:
-    """The quantities a text holds: "36W，10-15㎡" -> {("36", "w"), ("10-15", "㎡")}."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return {(re.sub(r"\s+", "", m.group(1)).replace("~", "-").replace("～", "-").replace("至", "-").replace("到", "-"),
-             _SAME_UNIT.get(m.group(2), m.group(2)))
-            for m in _QUANTITY.finditer(text)}
-
-
 @dataclass(frozen=True)
 class Own:
     """What marks a piece of store text as the product in view's (the quantities its record

@@ -32,6 +32,7 @@ from copilot.drafting.question import (GENERAL_KINDS, KINDS_BY_NAME, TOPIC_KINDS
 from copilot.errors import ConfigError
 from knowledge.facts import Fact, facts_of
 from knowledge.records import Source
+from knowledge.variants import named_variant, spec_quantities
 
 MODEL_FILE = Path(__file__).with_name("selection_model.json")
 MAX_FACTS = 4
@@ -210,11 +211,17 @@ def quotable_products(focus: Source | None, sources: Sequence[Source]) -> list[S
 
 
 def focus_of(question: Question, sources: Sequence[Source], sku_in_view: str | None) -> Source | None:
-    """The product the question is about: the one in view, unless the shopper clearly names
-    another (the message covers `NAMED_CHARS` or more characters of its title, more than of
+    """The product the question is about: the one in view, unless the shopper names another
+    by a spec the one in view lacks ("有32cm的吗": `knowledge.variants`) or clearly by its
+    title (the message covers `NAMED_CHARS` or more characters of its title, more than of
     any other product's: words shared by several products name a kind, not a product)."""
     products = sorted((s for s in sources if s.kind == "sku"), key=lambda s: s.id)
     in_view = next((s for s in products if s.id == sku_in_view), None)
+    if in_view is not None:
+        variant = named_variant(question.text, in_view.id, {s.id: s.title for s in products},
+                                {s.id: spec_quantities(s.record) for s in products})
+        if variant:
+            return next(s for s in products if s.id == variant)
     named = {s.id: _covered(question.text, s.title) for s in products}
     ranked = sorted(products, key=lambda s: -named[s.id])
     if ranked and named[ranked[0].id] >= NAMED_CHARS and \
