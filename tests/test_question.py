@@ -109,3 +109,8 @@ def test_units_are_read_after_numbers_only():
 def test_a_suitability_question_is_answered_by_the_stores_suitable_for_attribute():
     assert answers_kind("fit", "attribute", "12月龄以上成猫", "适用阶段")
     assert not answers_kind("fit", "attribute", "鸡肉", "口味")
+
+
+def test_a_choice_between_two_is_a_question_of_its_own():
+    question = read("另外这个是大号还是小号的", (Turn("customer", "多久能发货"),))
+    assert [p.kinds for p in question.parts] == [("duration", "shipping"), ("what",)]

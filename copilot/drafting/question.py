@@ -87,7 +87,7 @@ ANSWER_KINDS: tuple[AnswerKind, ...] = (
     _k("procedure", "怎么|如何|怎样|咋|步骤|方法|how to|how do|how should"),
     _k("yesno", "能不能|可不可以|可以吗|能吗|行吗|是不是|会不会|吗|么|can i|can it|is it|does it|do you|will it"
                 "|do i"),
-    _k("what", "多少|几|什么|啥|哪|怎么样|what|which|where|who|how much|how many"),
+    _k("what", "多少|几|什么|啥|哪|怎么样|还是|what|which|where|who|how much|how many"),
 )
 KINDS_BY_NAME = {k.name: k for k in ANSWER_KINDS}
 GENERAL_KINDS = {"yesno", "procedure", "what"}   # they ask, but not for any kind of answer in particular
