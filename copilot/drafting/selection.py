@@ -40,7 +40,7 @@ ANSWER_P = 0.1             # a part's best fact must be at least this likely to 
 HOLDER_P = 0.15            # the best holder of an asked kind of answer, when the best holds none
 RUNNER_UP_P = 0.05         # a further fact of the best's source: at least this likely ...
 OTHER_SOURCE_P = 0.3       # ... and this likely when it comes from another source
-PART_WEIGHT_WHOLE = 1.0    # the whole question's vector, against 1 for the part's own
+PART_WEIGHT_WHOLE = 0.5    # the whole question's vector, against 1 for the part's own
 RIVAL_SHARE = 0.3          # a runner-up with another value of the kind the best answers: this share of its score
 TOPIC_P = 0.02             # a holder of an asked service topic, when no fact reaches ANSWER_P
 # Services only the store's terms answer; a quality problem may be answered by the product's
