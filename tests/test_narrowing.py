@@ -1,7 +1,7 @@
 """Narrowing a quoted store text to the product in view: sentences of our own, across verticals."""
 from __future__ import annotations
 
-from copilot.drafting.narrowing import Own, narrowed, quantities
+from copilot.drafting.narrowing import Own, kept, narrowed, quantities
 from knowledge.records import Source
 
 
@@ -72,3 +72,9 @@ def test_another_products_value_of_the_same_attribute_is_another_alternative():
                    {"辣度": {"微辣", "中辣", "特辣"}})
     got = narrowed("微辣款小朋友也能吃；特辣款是加辣版，慎选。拌面拌饭都好吃。", sauce)
     assert "微辣款小朋友也能吃" in got and "特辣" not in got and "拌面拌饭都好吃" in got
+
+
+def test_clauses_of_one_policy_are_alternatives_to_each_other():
+    camera = Own.of(product("运动相机", "运动相机 4K", 保修="主机2年"), ["运动相机", "云台"])
+    clauses = ["云台：主机保修1年；", "运动相机：主机保修2年；", "保修凭订单号即可，无需发票。"]
+    assert kept(clauses, camera) == [False, True, True]

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 
 from copilot.drafting import DraftRequest
 from copilot.drafting.composition import Composition, Piece
-from copilot.drafting.narrowing import Own, narrowed
+from copilot.drafting.narrowing import Own, kept, narrowed
 from copilot.drafting.outfit_text import outfit_pieces
 from copilot.drafting.question import Question, read
 from copilot.drafting.selection import ScoredFact, Scorer, Selection, select
@@ -57,8 +57,9 @@ class Composer:
         if not found.answered:
             return Composition.of([Piece(voice.no_answer)], answered=False,
                                   unanswered=found.unanswered or (question.text,))
-        clauses = self._clauses(found, request.sku_in_view, voice, Own.of(found.focus, request.categories, question.text,
-                                                                      request.alternatives))
+        own = Own.of(found.focus, request.categories, question.text, request.alternatives)
+        clauses = self._clauses(Selection(_applicable(found.facts, own), found.focus, found.unanswered),
+                                request.sku_in_view, voice, own)
         clauses += [Piece(voice.partly.format(part=part)) for part in found.unanswered]
         return Composition.of(self._framed(clauses, voice), answered=True,
                               unanswered=found.unanswered)
@@ -126,6 +127,18 @@ def short_title(title: str) -> str:
         if len("".join(words)) >= NAME_CHARS:
             break
     return " ".join(words)
+
+
+def _applicable(facts: list[ScoredFact], own: Own) -> list[ScoredFact]:
+    """The chosen facts without the clauses of a policy or FAQ that are another alternative
+    than the product in focus's beside one that is its own (`narrowing.kept`)."""
+    dropped: set[int] = set()
+    for source_id in dict.fromkeys(f.fact.source_id for f in facts if f.fact.kind != "sku"):
+        group = [f for f in facts if f.fact.source_id == source_id]
+        if len(group) > 1:
+            texts = [f.fact.text for f in group]
+            dropped |= {id(f) for f, keep in zip(group, kept(texts, own)) if not keep}
+    return [f for f in facts if id(f) not in dropped]
 
 
 def _must_escalate(escalation: object) -> bool:

@@ -111,6 +111,13 @@ def narrowed(text: str, own: Own) -> str:
     return "".join(out).strip()
 
 
+def kept(texts: Sequence[str], own: Own) -> list[bool]:
+    """Which of several texts chosen from one source to keep: its clauses are alternatives to
+    each other as a text's sentences are ("应急启动电源：保修1年" beside "行车记录仪：保修2年")."""
+    keep = {id(t) for t in _kept(list(texts), own)}
+    return [id(t) in keep for t in texts]
+
+
 def _split(text: str, ends: str) -> list[str]:
     """`text` cut after each of `ends` outside brackets (an aside stays whole)."""
     pieces, start, depth = [], 0, 0
