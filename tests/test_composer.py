@@ -312,6 +312,21 @@ def test_a_rival_as_likely_is_left_out_when_the_shoppers_words_set_the_best_apar
     assert _answers(both, [express, islands], features.Scope()) == [express, islands]
 
 
+def test_a_sold_out_answer_says_when_it_is_back():
+    tent = Source(id="TENT-2", kind="sku", title="双人帐篷", text="", score=1.0, record={})
+
+    def fact(part: str, text: str, score: float) -> ScoredFact:
+        return ScoredFact(Fact("TENT-2", "sku", part, text), tent, score)
+
+    sold_out = fact("stock", "暂时缺货（已售罄）", 0.99)
+    colour = fact("attribute", "军绿色", 0.3)
+    back = fact("description", "这批卖完了，下月初到货后补库存。", 0.01)
+    asked = Part("绿色的还有吗", ("stock",), "绿色的还有吗")
+    assert back in _answers(asked, [sold_out, colour, back], features.Scope())
+    in_stock = fact("stock", "有现货", 0.99)
+    assert back not in _answers(asked, [in_stock, colour, back], features.Scope())
+
+
 def test_a_service_answer_that_also_holds_the_time_asked_comes_first():
     shipping = Source(id="shipping", kind="policy", title="发货说明", text="", score=1.0, record={})
 

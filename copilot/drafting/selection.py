@@ -30,7 +30,7 @@ from copilot.drafting import features
 from copilot.drafting.question import (GENERAL_KINDS, KINDS_BY_NAME, TOPIC_KINDS, UNIT_KINDS, Part, Question,
                                        says_topic, weights)
 from copilot.errors import ConfigError
-from knowledge.facts import Fact, facts_of
+from knowledge.facts import SOLD_OUT, Fact, facts_of
 from knowledge.records import Source
 from knowledge.variants import named_variant, spec_quantities
 
@@ -52,6 +52,7 @@ ONE_SERVICE = frozenset({"returns", "exchange"})
 NAMED_CHARS = 3            # characters of its title a message must hold to name another product ...
 NAMED_MARGIN = 2           # ... and this many more than of the product in view
 _WORD = re.compile(r"[a-z0-9]+")
+RESTOCK = re.compile(r"补货|到货|上架|返场|补库存|恢复供应|restock|back in stock", re.IGNORECASE)
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -255,6 +256,7 @@ def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> lis
     from another source than the best's), but not one that gives another value of a kind
     already answered ("2小时" beside "48小时") unless it has a fair share of the best's
     likelihood (`RIVAL_SHARE`) and the shopper's words do not set the best apart from it.
+    A sold-out stock status brings the likeliest fact saying when it is back (`RESTOCK`).
     Besides the best, none is a policy clause or FAQ about other categories than the
     product in focus's (`scope`)."""
     best = ranked[0]
@@ -267,6 +269,9 @@ def _answers(part: Part, ranked: list[ScoredFact], scope: features.Scope) -> lis
         holder = next((c for c in ranked if features.holds(kind, c.fact) and c.score >= HOLDER_P), None)
         if holder is not None:
             out.append(holder)
+    if "stock" in part.kinds and best.fact.part == "stock" and best.fact.text == SOLD_OUT:
+        # sold out: when it is back is the rest of the answer
+        out += [c for c in ranked[1:] if c.fact.part != "stock" and RESTOCK.search(c.fact.text)][:1]
     answered = [k for k in part.kinds if k in UNIT_KINDS
                 and any(features.holds(k, c.fact) for c in out)]
     out += [c for c in ranked[1:3] if c not in out and c.score >= RUNNER_UP_P
