@@ -177,6 +177,15 @@ def test_a_size_named_in_two_letters_names_that_variant():
     assert focus_of(read("云朵拉拉裤一包多少片"), [small, large], "PT-L") == small
 
 
+def test_the_words_of_a_question_name_no_product():
+    def sku(sku_id: str, title: str) -> Source:
+        return Source(id=sku_id, kind="sku", title=title, text=title, score=1.0,
+                      record={"sku_id": sku_id, "title": title, "attributes": {}})
+    viewed, big = sku("SH-1", "清润洗发水 400ml"), sku("SH-2", "清润洗发水 大容量家庭装 1L")
+    assert focus_of(read("这瓶多大容量的"), [viewed, big], "SH-1") == viewed
+    assert focus_of(read("大容量家庭装多少钱"), [viewed, big], "SH-1") == big
+
+
 async def test_a_bare_follow_up_carries_the_earlier_question(beanhouse):
     history = [Turn(role="customer", text="这款的冲煮水温多少"), Turn(role="agent", text="亲，90-94℃哦~")]
     done = await draft(beanhouse, "那曼特宁的呢", history=history)

@@ -221,6 +221,15 @@ def kinds_asked(text: str) -> tuple[str, ...]:
     return tuple(sorted(kinds, key=kinds.get))
 
 
+def without_question_words(text: str) -> str:
+    """`text` with the words that ask blanked out ("这瓶多大容量的" -> "这瓶    的"): what is
+    left names things."""
+    lowered = text.lower()
+    for _, _, pattern in _ASK_PATTERNS:
+        lowered = pattern.sub(lambda m: " " * len(m.group()), lowered)
+    return lowered
+
+
 def answers_kind(kind: str, part: str, text: str, about: str = "") -> bool:
     """Whether a fact (its part, quoted text and what it is about) holds the kind of answer asked."""
     if kind == "price":

@@ -28,7 +28,7 @@ import numpy as np
 from copilot import safety
 from copilot.drafting import features
 from copilot.drafting.question import (GENERAL_KINDS, KINDS_BY_NAME, TOPIC_KINDS, UNIT_KINDS, Part, Question,
-                                       says_topic, weights)
+                                       says_topic, weights, without_question_words)
 from copilot.errors import ConfigError
 from knowledge.facts import SOLD_OUT, Fact, facts_of
 from knowledge.records import Source
@@ -223,7 +223,8 @@ def focus_of(question: Question, sources: Sequence[Source], sku_in_view: str | N
                                 {s.id: spec_quantities(s.record) for s in products})
         if variant:
             return next(s for s in products if s.id == variant)
-    named = {s.id: _covered(question.text, s.title) for s in products}
+    naming = without_question_words(question.text)     # "多大容量" asks; it names no "大容量" product
+    named = {s.id: _covered(naming, s.title) for s in products}
     ranked = sorted(products, key=lambda s: -named[s.id])
     if ranked and named[ranked[0].id] >= NAMED_CHARS and \
             (len(ranked) == 1 or named[ranked[0].id] > named[ranked[1].id]) and \
