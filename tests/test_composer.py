@@ -53,6 +53,11 @@ FAQ_GRIND = Faq(faq_id="FAQ-C1", question="可以帮忙磨成粉吗？",
 FAQ_DECAF = Faq(faq_id="FAQ-C2", question="有低因咖啡吗？", answer="亲，目前店里暂时没有低因款哦~")
 
 
+def scored(source: Source, part: str, text: str, score: float, about: str = "") -> ScoredFact:
+    """A candidate fact of `source` as the scorer would rank it."""
+    return ScoredFact(Fact(source.id, source.kind, part, text, about=about), source, score)
+
+
 @pytest.fixture
 def beanhouse(kb, retriever):
     kb.create_merchant(MERCHANT)
@@ -295,7 +300,7 @@ def test_a_runner_up_with_another_value_of_the_answered_kind_is_left_out_unless_
     policy = Source(id="refunds", kind="policy", title="退款说明", text="", score=1.0, record={})
 
     def clause(text: str, score: float) -> ScoredFact:
-        return ScoredFact(Fact("refunds", "policy", "clause", text, about="退款说明"), policy, score)
+        return scored(policy, "clause", text, score, about="退款说明")
 
     best = clause("仓库签收退货后48小时内原路退款。", 0.9)
     other_case = clause("未发货订单申请退款，2小时内处理。", 0.2)       # another duration, far less likely
@@ -308,12 +313,8 @@ def test_a_runner_up_with_another_value_of_the_answered_kind_is_left_out_unless_
 
 def test_a_rival_as_likely_is_left_out_when_the_shoppers_words_set_the_best_apart():
     policy = Source(id="delivery", kind="policy", title="配送说明", text="", score=1.0, record={})
-
-    def clause(text: str, score: float) -> ScoredFact:
-        return ScoredFact(Fact("delivery", "policy", "clause", text, about="配送说明"), policy, score)
-
-    express = clause("加急配送：选择次日达需另付运费18元。", 0.8)
-    islands = clause("海岛地区每单加收运费30元。", 0.6)
+    express = scored(policy, "clause", "加急配送：选择次日达需另付运费18元。", 0.8, about="配送说明")
+    islands = scored(policy, "clause", "海岛地区每单加收运费30元。", 0.6, about="配送说明")
     asked = Part("想要次日达 运费多少", ("fee",), "运费多少")
     assert _answers(asked, [express, islands], features.Scope()) == [express]
     # the shopper's words name the rival's case too: no telling which applies, both are quoted
@@ -323,16 +324,12 @@ def test_a_rival_as_likely_is_left_out_when_the_shoppers_words_set_the_best_apar
 
 def test_a_sold_out_answer_says_when_it_is_back():
     tent = Source(id="TENT-2", kind="sku", title="双人帐篷", text="", score=1.0, record={})
-
-    def fact(part: str, text: str, score: float) -> ScoredFact:
-        return ScoredFact(Fact("TENT-2", "sku", part, text), tent, score)
-
-    sold_out = fact("stock", "暂时缺货（已售罄）", 0.99)
-    colour = fact("attribute", "军绿色", 0.3)
-    back = fact("description", "这批卖完了，下月初到货后补库存。", 0.01)
+    sold_out = scored(tent, "stock", "暂时缺货（已售罄）", 0.99)
+    colour = scored(tent, "attribute", "军绿色", 0.3)
+    back = scored(tent, "description", "这批卖完了，下月初到货后补库存。", 0.01)
     asked = Part("绿色的还有吗", ("stock",), "绿色的还有吗")
     assert back in _answers(asked, [sold_out, colour, back], features.Scope())
-    in_stock = fact("stock", "有现货", 0.99)
+    in_stock = scored(tent, "stock", "有现货", 0.99)
     assert back not in _answers(asked, [in_stock, colour, back], features.Scope())
 
 
@@ -340,7 +337,7 @@ def test_a_service_answer_that_also_holds_the_time_asked_comes_first():
     shipping = Source(id="shipping", kind="policy", title="发货说明", text="", score=1.0, record={})
 
     def clause(text: str, score: float) -> ScoredFact:
-        return ScoredFact(Fact("shipping", "policy", "clause", text, about="发货说明"), shipping, score)
+        return scored(shipping, "clause", text, score, about="发货说明")
 
     merged = clause("同一地址的多个订单会合并发货。", 0.3)
     cut_off = clause("每天16:00前付款的订单当天发货。", 0.1)
