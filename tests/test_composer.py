@@ -173,20 +173,20 @@ async def test_another_product_named_by_the_shopper_is_the_one_answered(beanhous
     assert "86-88℃" in done["text"] and "CF-12" in done["citations"]
 
 
+def titled(sku_id: str, title: str) -> Source:
+    """A retrieved product known by its title alone."""
+    return Source(id=sku_id, kind="sku", title=title, text=title, score=1.0,
+                  record={"sku_id": sku_id, "title": title, "attributes": {}})
+
+
 def test_a_size_named_in_two_letters_names_that_variant():
-    def sku(sku_id: str, title: str) -> Source:
-        return Source(id=sku_id, kind="sku", title=title, text=title, score=1.0,
-                      record={"sku_id": sku_id, "title": title, "attributes": {}})
-    small, large = sku("PT-L", "云朵拉拉裤 L码 54片"), sku("PT-XL", "云朵拉拉裤 XL码 44片")
+    small, large = titled("PT-L", "云朵拉拉裤 L码 54片"), titled("PT-XL", "云朵拉拉裤 XL码 44片")
     assert focus_of(read("云朵拉拉裤XL码的一包多少片"), [small, large], "PT-L") == large
     assert focus_of(read("云朵拉拉裤一包多少片"), [small, large], "PT-L") == small
 
 
 def test_the_words_of_a_question_name_no_product():
-    def sku(sku_id: str, title: str) -> Source:
-        return Source(id=sku_id, kind="sku", title=title, text=title, score=1.0,
-                      record={"sku_id": sku_id, "title": title, "attributes": {}})
-    viewed, big = sku("SH-1", "清润洗发水 400ml"), sku("SH-2", "清润洗发水 大容量家庭装 1L")
+    viewed, big = titled("SH-1", "清润洗发水 400ml"), titled("SH-2", "清润洗发水 大容量家庭装 1L")
     assert focus_of(read("这瓶多大容量的"), [viewed, big], "SH-1") == viewed
     assert focus_of(read("大容量家庭装多少钱"), [viewed, big], "SH-1") == big
 
