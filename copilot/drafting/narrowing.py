@@ -23,6 +23,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from copilot.drafting.features import HEAD_NOUN_CHARS
 from knowledge.quantities import Quantity, quantities
 from knowledge.records import Source
 
@@ -34,7 +35,6 @@ _LEAD = re.compile(r"^[\s，,、：:（(“\"'*\-\d.]+")
 UNFIT = ("不通用", "不兼容", "不适用", "不适配", "不匹配", "不能用", "不可用", "不能混用")
 OTHERS = ("其他", "其它", "其余")   # a piece opening so is about what the others named are not
 MIN_WORD_CHARS, MAX_WORD_CHARS = 2, 8   # an attribute value this long names an alternative in a text
-HEAD_NOUN_CHARS = 2                  # a category's last characters name its kind (吸顶灯 -> 顶灯)
 @dataclass(frozen=True)
 class Own:
     """What marks a piece of store text as the product in view's (the quantities its record
