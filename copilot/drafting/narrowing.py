@@ -35,6 +35,8 @@ _LEAD = re.compile(r"^[\s，,、：:（(“\"'*\-\d.]+")
 UNFIT = ("不通用", "不兼容", "不适用", "不适配", "不匹配", "不能用", "不可用", "不能混用")
 OTHERS = ("其他", "其它", "其余")   # a piece opening so is about what the others named are not
 MIN_WORD_CHARS, MAX_WORD_CHARS = 2, 8   # an attribute value this long names an alternative in a text
+
+
 @dataclass(frozen=True)
 class Own:
     """What marks a piece of store text as the product in view's (the quantities its record
@@ -65,7 +67,7 @@ class Own:
                     if _word(other) and other not in value and value not in other}
         return cls(frozenset(q for t in texts for q in quantities(t)), category,
                    frozenset(c for c in categories if category and c not in category and category not in c),
-                   frozenset(quantities(question)), frozenset(words), frozenset(siblings - words))
+                   quantities(question), frozenset(words), frozenset(siblings - words))
 
     def mine(self, text: str) -> bool:
         """The piece holds one of the product's own quantities or attribute values."""
@@ -114,8 +116,8 @@ def narrowed(text: str, own: Own) -> str:
 def kept(texts: Sequence[str], own: Own) -> list[bool]:
     """Which of several texts chosen from one source to keep: its clauses are alternatives to
     each other as a text's sentences are ("应急启动电源：保修1年" beside "行车记录仪：保修2年")."""
-    keep = {id(t) for t in _kept(list(texts), own)}
-    return [id(t) in keep for t in texts]
+    keep = _kept(texts, own)
+    return [t in keep for t in texts]
 
 
 def _split(text: str, ends: str) -> list[str]:
